@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+//
+// The architecture, bottom up (arrows point down only):
+//
+//   wasi-media (executable) -> MediaCommands -> MediaFFmpeg -> MediaCore
+//                                                   \-> CFFmpeg (libav* 5.1)
+//
+// MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "wasi-media",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MediaCore", targets: ["MediaCore"]),
+        .library(name: "MediaFFmpeg", targets: ["MediaFFmpeg"]),
+        .executable(name: "wasi-media", targets: ["wasi-media"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            path: "Sources/CFFmpeg",
+            pkgConfig: "libavformat libavcodec libavutil libswscale libswresample libavdevice",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev",
+                              "libswscale-dev", "libswresample-dev", "libavdevice-dev"])]
+        ),
+        .target(name: "MediaCore", swiftSettings: swiftSettings),
+        .target(
+            name: "MediaFFmpeg",
+            dependencies: [
+                "CFFmpeg", "MediaCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MediaCommands",
+            dependencies: [
+                "MediaCore", "MediaFFmpeg",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "wasi-media",
+            dependencies: ["MediaCommands"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaFFmpeg", "MediaCore"],
+                    swiftSettings: swiftSettings),
+    ]
+)

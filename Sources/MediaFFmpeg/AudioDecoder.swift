@@ -1,0 +1,116 @@
+internal import CFFmpeg
+public import MediaCore
+
+/// Decompresses audio chunks (`wasi:media/codec.audio-decoder`).
+///
+/// Output is `f32-planar` or `s16-interleaved` as decoded; other decoded
+/// formats are converted to `f32-planar` at the same rate and channel count.
+/// ``flush()`` drains the codec and leaves it ready for new input. Not thread-safe.
+public final class AudioDecoder {
+    public let parameters: CodecParameters
+    public let implementationName: String
+    /// Audio before this timestamp is decoded but not returned (see ``VideoDecoder/discardBeforeUs``).
+    public var discardBeforeUs: Int64?
+
+    private var context: UnsafeMutablePointer<AVCodecContext>?
+    private let frame: AVFrameBox
+    private let packet: AVPacketBox
+    private var converter: SampleConverter?
+    private var pending: [AudioData] = []
+
+    /// A decoder for one of the WIT codecs with no out-of-band configuration.
+    /// AAC then needs ADTS framing; Opus defaults to stereo 48 kHz.
+    public convenience init(codec: AudioCodec) throws(MediaError) {
+        let defaults = codec == .opus ? (48_000, 2) : (0, 0)
+        try self.init(parameters: CodecParameters(kind: .audio, codecName: codec.witName,
+                                                  sampleRate: defaults.0, channels: defaults.1))
+    }
+
+    public init(parameters: CodecParameters) throws(MediaError) {
+        guard parameters.kind == .audio else {
+            throw MediaError(.invalidArgument, operation: "open audio decoder",
+                             message: "codec '\(parameters.codecName)' is \(parameters.kind.rawValue), not audio", codec: parameters.codecName)
+        }
+        let ctx = try openDecoder(parameters, operation: "open audio decoder")
+        context = ctx
+        self.parameters = parameters
+        implementationName = String(cString: ctx.pointee.codec.pointee.name)
+        frame = try AVFrameBox()
+        packet = try AVPacketBox()
+    }
+
+    deinit { avcodec_free_context(&context) }
+
+    /// Submits one chunk. - Throws: `invalidData` for a corrupt chunk; the decoder stays usable.
+    public func decode(_ chunk: EncodedChunk) throws(MediaError) {
+        guard let ctx = context else { return }
+        try chunk.fill(packet.pointer, timeBase: .microseconds)
+        defer { av_packet_unref(packet.pointer) }
+        var ret = avcodec_send_packet(ctx, packet.pointer)
+        if ret == wm_averror_eagain() {
+            try receive(ctx)
+            ret = avcodec_send_packet(ctx, packet.pointer)
+        }
+        guard ret >= 0 else {
+            throw .libav(ret, operation: "decode audio chunk at \(chunk.timestampUs) µs", codec: implementationName)
+        }
+        try receive(ctx)
+    }
+
+    /// The audio decoded so far, in order; empties the queue (WIT `get-decoded-audio`).
+    public func takeDecodedAudio() -> [AudioData] {
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending
+    }
+
+    /// Drains the codec, then resets it for new input.
+    public func flush() throws(MediaError) {
+        guard let ctx = context else { return }
+        let ret = avcodec_send_packet(ctx, nil)
+        if ret >= 0 || ret == wm_averror_eof() { try receive(ctx) }
+        avcodec_flush_buffers(ctx)
+    }
+
+    public func reset() {
+        if let context { avcodec_flush_buffers(context) }
+        pending.removeAll()
+    }
+
+    private func receive(_ ctx: UnsafeMutablePointer<AVCodecContext>) throws(MediaError) {
+        while true {
+            let ret = avcodec_receive_frame(ctx, frame.pointer)
+            if ret == wm_averror_eagain() || ret == wm_averror_eof() { return }
+            guard ret >= 0 else { throw .libav(ret, operation: "decode audio", codec: implementationName) }
+            defer { av_frame_unref(frame.pointer) }
+            let f = frame.pointer
+            let ts = f.pointee.best_effort_timestamp != noPTS ? f.pointee.best_effort_timestamp : (f.pointee.pts != noPTS ? f.pointee.pts : 0)
+            if let threshold = discardBeforeUs, ts + Int64(f.pointee.nb_samples) * 1_000_000 / Int64(max(1, f.pointee.sample_rate)) <= threshold { continue }
+            pending.append(try convert(f, timestampUs: ts))
+        }
+    }
+
+    private func convert(_ f: UnsafeMutablePointer<AVFrame>, timestampUs: Int64) throws(MediaError) -> AudioData {
+        let format = AVSampleFormat(rawValue: f.pointee.format)
+        let channels = Int(wm_frame_channels(f)), rate = Int(f.pointee.sample_rate), frames = Int(f.pointee.nb_samples)
+        let planes = wm_frame_extended_data(f)!
+        switch format {
+        case AV_SAMPLE_FMT_FLTP:
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(frames * channels * 4)
+            for c in 0..<channels { bytes.append(contentsOf: UnsafeBufferPointer(start: planes[c], count: frames * 4)) }
+            return try AudioData(bytes: bytes, format: .f32Planar, sampleRate: rate, channels: channels, timestampUs: timestampUs)
+        case AV_SAMPLE_FMT_S16:
+            let bytes = Array(UnsafeBufferPointer(start: planes[0], count: frames * channels * 2))
+            return try AudioData(bytes: bytes, format: .s16Interleaved, sampleRate: rate, channels: channels, timestampUs: timestampUs)
+        default:
+            if converter == nil || converter!.sampleRate != rate || converter!.channels != channels {
+                converter = SampleConverter(format: AV_SAMPLE_FMT_FLTP, sampleRate: rate, channels: channels)
+            }
+            let count = av_sample_fmt_is_planar(format) != 0 ? channels : 1
+            let input = (0..<count).map { UnsafePointer(planes[$0]) }
+            let out = try converter!.convert(planes: input, frames: frames, format: format, sampleRate: rate, channels: channels)
+            return try AudioData(bytes: out.planes.flatMap { $0 }, format: .f32Planar, sampleRate: rate,
+                                 channels: channels, timestampUs: timestampUs)
+        }
+    }
+}
