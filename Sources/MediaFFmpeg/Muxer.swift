@@ -180,7 +180,7 @@ public final class Muxer {
             throw MediaError(.invalidState, operation: "write header", message: "no tracks were added", container: format.witName, file: path)
         }
         var options: [String: String] = [:]
-        if format == .mp4 { options["movflags"] = "+frag_keyframe+empty_moov+default_base_moof" }
+        if format == .mp4 { options["movflags"] = "+frag_keyframe+empty_moov+delay_moov+default_base_moof" }
         var dict = makeDictionary(options)
         defer { av_dict_free(&dict) }
         let ret = avformat_write_header(ctx, &dict)
