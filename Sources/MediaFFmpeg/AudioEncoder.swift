@@ -56,7 +56,7 @@ public final class AudioEncoder {
     }
 
     deinit {
-        avcodec_free_context(&context)
+        closeEncoder(&context, drained: drained)
         if let fifo { av_audio_fifo_free(fifo) }
     }
 
@@ -151,7 +151,7 @@ public final class AudioEncoder {
     }
 
     private func reopen() throws(MediaError) {
-        avcodec_free_context(&context)
+        closeEncoder(&context, drained: true)
         context = try Self.openContext(candidate: candidate, config: config)
         drained = false
         startUs = nil

@@ -59,8 +59,11 @@ public enum CodecCatalog {
         var result = EncoderSupport(supported: false, implementation: .software, implementationName: nil)
         for candidate in ordered(encoderCandidates(config.codec), config.hardwareAcceleration) {
             if let ctx = try? VideoEncoder.openContext(candidate: candidate, config: config) {
+                // Opening is not enough for some hardware: the first frame must go in too.
+                let took = sendBlankFrame(ctx)
                 var p: UnsafeMutablePointer<AVCodecContext>? = ctx
-                avcodec_free_context(&p)
+                closeEncoder(&p, drained: false)
+                guard took else { continue }
                 result = EncoderSupport(supported: true, implementation: candidate.implementation, implementationName: candidate.name)
                 break
             }
@@ -76,7 +79,7 @@ public enum CodecCatalog {
         for candidate in ordered(encoderCandidates(config.codec), .noPreference) {
             if let ctx = try? AudioEncoder.openContext(candidate: candidate, config: config) {
                 var p: UnsafeMutablePointer<AVCodecContext>? = ctx
-                avcodec_free_context(&p)
+                closeEncoder(&p, drained: false)
                 result = EncoderSupport(supported: true, implementation: candidate.implementation, implementationName: candidate.name)
                 break
             }

@@ -72,7 +72,7 @@ public final class VideoEncoder {
         guard ret >= 0 else { throw .libav(ret, operation: "allocate encoder frame", codec: candidate.name) }
     }
 
-    deinit { avcodec_free_context(&context) }
+    deinit { closeEncoder(&context, drained: drained, sentFrames: lastTimestampUs != nil) }
 
     /// Queues `frame` for compression; `forceKeyframe` makes it a keyframe (IDR).
     /// - Throws: `invalidArgument` when the timestamp does not increase;
@@ -130,7 +130,7 @@ public final class VideoEncoder {
     }
 
     private func reopen() throws(MediaError) {
-        avcodec_free_context(&context)
+        closeEncoder(&context, drained: true)
         context = try Self.openContext(candidate: candidate, config: config)
         drained = false
     }
@@ -241,4 +241,37 @@ public final class VideoEncoder {
                                bitRate: Int(c.bit_rate), profile: c.profile >= 0 ? Int(c.profile) : nil,
                                level: c.level >= 0 ? Int(c.level) : nil, bitsPerRawSample: 8)
     }
+}
+
+/// Frees an encoder context, first signalling end of stream when it was not
+/// drained. SVT-AV1 blocks in teardown if it never saw end of stream, and
+/// blocks at end of stream if it never saw a frame, so a video encoder that
+/// got no frame is first given one blank frame.
+func closeEncoder(_ context: inout UnsafeMutablePointer<AVCodecContext>?, drained: Bool, sentFrames: Bool = true) {
+    if let ctx = context, !drained {
+        if !sentFrames, ctx.pointee.codec_type == AVMEDIA_TYPE_VIDEO { sendBlankFrame(ctx) }
+        if avcodec_send_frame(ctx, nil) >= 0, let packet = av_packet_alloc() {
+            var p: UnsafeMutablePointer<AVPacket>? = packet
+            while avcodec_receive_packet(ctx, packet) >= 0 { av_packet_unref(packet) }
+            av_packet_free(&p)
+        }
+    }
+    avcodec_free_context(&context)
+}
+
+/// Sends one black frame; true when the encoder took it.
+@discardableResult
+func sendBlankFrame(_ ctx: UnsafeMutablePointer<AVCodecContext>) -> Bool {
+    guard let frame = av_frame_alloc() else { return false }
+    defer { var f: UnsafeMutablePointer<AVFrame>? = frame; av_frame_free(&f) }
+    frame.pointee.format = ctx.pointee.pix_fmt.rawValue
+    frame.pointee.width = ctx.pointee.width
+    frame.pointee.height = ctx.pointee.height
+    frame.pointee.pts = 0
+    guard av_frame_get_buffer(frame, 0) >= 0 else { return false }
+    var data = [UnsafeMutablePointer<UInt8>?](repeating: nil, count: 4)
+    var lines = [Int](repeating: 0, count: 4)
+    for i in 0..<4 { data[i] = wm_frame_data(frame, Int32(i)); lines[i] = Int(wm_frame_linesize(frame, Int32(i))) }
+    _ = av_image_fill_black(&data, &lines, ctx.pointee.pix_fmt, AVCOL_RANGE_MPEG, ctx.pointee.width, ctx.pointee.height)
+    return avcodec_send_frame(ctx, frame) >= 0
 }

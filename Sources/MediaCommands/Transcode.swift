@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import MediaCore
+import MediaFFmpeg
+
+/// `wasi-media transcode IN OUT`: the container comes from OUT's extension.
+struct Transcode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Transcode the first video and audio track of IN into OUT.",
+        discussion: "Defaults: H.264 (libx264 preset veryfast at its default quality) and AAC at 128 kb/s. The container follows OUT's extension: .mp4, .mkv, .webm or .ts.")
+
+    @Argument(help: "Input file or URL.") var input: String
+    @Argument(help: "Output file (.mp4, .mkv, .webm, .ts).") var output: String
+    @Option(help: "h264, hevc, av1 or vp9.") var videoCodec: String = "h264"
+    @Option(help: "aac, opus, mp3 or flac.") var audioCodec: String = "aac"
+    @Option(help: "Output width in pixels (with --height).") var width: Int?
+    @Option(help: "Output height in pixels (with --width).") var height: Int?
+    @Option(help: "Video bits per second (default: the codec's default quality).") var videoBitrate: Int?
+    @Option(help: "Audio bits per second (default 128000 for AAC/MP3, 96000 for Opus).") var audioBitrate: Int?
+    @Option(help: "Encoder preset (libx264/libx265 names; default veryfast for H.264).") var preset: String?
+
+    func validate() throws {
+        var problems: [String] = []
+        if VideoCodec(rawValue: videoCodec) == nil { problems.append("--video-codec '\(videoCodec)' is not one of h264, hevc, av1, vp9") }
+        if AudioCodec(rawValue: audioCodec) == nil { problems.append("--audio-codec '\(audioCodec)' is not one of aac, opus, mp3, flac") }
+        if (width == nil) != (height == nil) { problems.append("--width and --height go together") }
+        if let w = width, w <= 0 { problems.append("--width \(w) must be positive") }
+        if let h = height, h <= 0 { problems.append("--height \(h) must be positive") }
+        if let b = videoBitrate, b <= 0 { problems.append("--video-bitrate \(b) must be positive") }
+        if let b = audioBitrate, b <= 0 { problems.append("--audio-bitrate \(b) must be positive") }
+        if ContainerFormat(path: output) == nil { problems.append("cannot tell the container from '\(output)': use .mp4, .mkv, .webm or .ts") }
+        if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
+    }
+
+    func run() throws {
+        var options = TranscodeOptions()
+        options.videoCodec = VideoCodec(rawValue: videoCodec)!
+        options.audioCodec = AudioCodec(rawValue: audioCodec)!
+        options.width = width
+        options.height = height
+        options.videoBitrate = videoBitrate
+        options.audioBitrate = audioBitrate
+        options.preset = preset ?? (options.videoCodec == .h264 ? "veryfast" : nil)
+        let transcoder = Transcoder(input: input, output: output, options: options)
+        let bar = ProgressBar()
+        let stop = InterruptHandler { transcoder.cancel() }
+        let result: Result<TranscodeSummary, MediaError>
+        do {
+            result = .success(try transcoder.run { p in bar.update(positionUs: p.positionUs, durationUs: p.durationUs, frames: p.videoFrames) })
+        } catch {
+            result = .failure(error)
+        }
+        stop.remove()
+        bar.finish()
+        switch result {
+        case .success(let summary):
+            if summary.cancelled { printError("interrupted: \(output) finalized after \(summary.videoFrames) frames") }
+            else { printError("\(output): \(summary.videoFrames) video frames, \(summary.audioChunks) audio chunks") }
+        case .failure(let error):
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Turns Ctrl-C into a call to `handler` (once); a second Ctrl-C exits at once.
+final class InterruptHandler: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+    init(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        var fired = false
+        source.setEventHandler {
+            if fired { exit(130) }
+            fired = true
+            handler()
+        }
+        source.resume()
+    }
+    /// Restores the default Ctrl-C behaviour.
+    func remove() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

@@ -1,0 +1,11 @@
+public import ArgumentParser
+
+/// The `wasi-media` command: subcommands live one per file.
+public struct WasiMediaCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "wasi-media",
+        abstract: "Encode, decode, mux, demux and transcode media through the wasi:media vocabulary.",
+        subcommands: [Inspect.self, Codecs.self, Transcode.self, Demo.self, Bench.self]
+    )
+    public init() {}
+}
