@@ -65,7 +65,7 @@ struct InspectReport: Codable, Equatable {
                          width: t.isVideo ? p.width : nil, height: t.isVideo ? p.height : nil,
                          frameRate: t.isVideo ? p.frameRate?.doubleValue : nil,
                          sampleRate: t.kind == .audio ? p.sampleRate : nil, channels: t.kind == .audio ? p.channels : nil,
-                         durationUs: measured ?? t.durationUs, frameCount: c?.frames ?? 0, keyframeCount: c?.keys ?? 0,
+                         durationUs: t.durationUs ?? measured, frameCount: c?.frames ?? 0, keyframeCount: c?.keys ?? 0,
                          bitRate: p.bitRate > 0 ? p.bitRate : nil)
         }
         return InspectReport(file: path, format: demuxer.formatName, durationUs: demuxer.durationUs, tracks: tracks)

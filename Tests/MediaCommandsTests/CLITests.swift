@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+import MediaCore
+import MediaFFmpeg
+@testable import MediaCommands
+
+/// Runs the built `wasi-media` executable and `ffprobe`, as a user would.
+enum CLI {
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    /// The `wasi-media` binary beside the test bundle (built by `swift build --build-tests`).
+    static var executable: String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("wasi-media")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/wasi-media").path
+    }
+
+    static func run(_ args: [String], tool: String? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool ?? executable)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// ffprobe's view of a file: stream codec names, sizes and decoded frame counts.
+    static func probe(_ path: String) throws -> [[String: Any]] {
+        let r = try run(["-v", "error", "-count_frames", "-show_entries",
+                         "stream=codec_name,codec_type,width,height,nb_read_frames,sample_rate,channels",
+                         "-of", "json", path], tool: "/usr/bin/ffprobe")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return json?["streams"] as? [[String: Any]] ?? []
+    }
+
+    static func tempDir() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wasi-media-cli-\(getpid())-\(UUID().uuidString.prefix(8))").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A 2 s 320x240 H.264/AAC clip.
+    static func clip(in dir: String, name: String = "clip.mp4") throws -> String {
+        let path = dir + "/" + name
+        var s = TestClip.Settings()
+        s.seconds = 2
+        s.width = 320
+        s.height = 240
+        try TestClip.write(to: path, s)
+        return path
+    }
+}
+
+@Suite struct CLITests {
+    @Test func inspectJSONMatchesFFprobe() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let r = try CLI.run(["inspect", clip, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONDecoder().decode(InspectReport.self, from: Data(r.stdout.utf8))
+        #expect(report.tracks.count == 2)
+        let video = try #require(report.tracks.first { $0.kind == "video" })
+        let audio = try #require(report.tracks.first { $0.kind == "audio" })
+        #expect(video.codecString.hasPrefix("avc1.64"))
+        #expect(audio.codecString == "mp4a.40.2")
+        #expect(video.width == 320 && video.height == 240)
+        #expect(abs((video.durationUs ?? 0) - 2_000_000) <= 1)
+        let probed = try CLI.probe(clip)
+        let pv = try #require(probed.first { $0["codec_type"] as? String == "video" })
+        #expect(Int(pv["nb_read_frames"] as? String ?? "") == video.frameCount)
+        #expect(video.frameCount == 60)
+        #expect(video.keyframeCount >= 1)
+        #expect(audio.sampleRate == 48_000 && audio.channels == 2)
+    }
+
+    @Test func inspectTextAndErrors() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let ok = try CLI.run(["inspect", clip])
+        #expect(ok.stdout.contains("track 0: video h264 (avc1."))
+        #expect(ok.stdout.contains("60 frames"))
+        let missing = try CLI.run(["inspect", dir + "/nope.mp4"])
+        #expect(missing.status != 0)
+        #expect(missing.stdout.isEmpty)
+        #expect(missing.stderr.contains("nope.mp4") && missing.stderr.contains("no such file"))
+        let junk = dir + "/junk.mp4"
+        FileManager.default.createFile(atPath: junk, contents: Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }))
+        let bad = try CLI.run(["inspect", junk])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("junk.mp4"))
+    }
+
+    @Test func codecsReportsWhatOpens() throws {
+        let r = try CLI.run(["codecs", "--json"])
+        #expect(r.status == 0)
+        let report = try JSONDecoder().decode(Codecs.Report.self, from: Data(r.stdout.utf8))
+        #expect(Set(report.video.keys) == Set(VideoCodec.allCases.map(\.witName)))
+        #expect(Set(report.audio.keys) == Set(AudioCodec.allCases.map(\.witName)))
+        for (name, pair) in report.video.merging(report.audio, uniquingKeysWith: { a, _ in a }) {
+            #expect(pair.encoder.supported, "\(name) encoder")
+            #expect(pair.decoder.supported, "\(name) decoder")
+        }
+        #expect(report.video["h264"]?.encoder.name == "libx264" || report.video["h264"]?.encoder.implementation == "hardware")
+        // Hardware is reported only where a device node exists for it to use.
+        let devices = ["/dev/dri", "/dev/nvidia0", "/dev/nvidiactl"].contains { FileManager.default.fileExists(atPath: $0) }
+            || ((try? FileManager.default.contentsOfDirectory(atPath: "/dev"))?.contains { $0.hasPrefix("video") } ?? false)
+        if !devices {
+            for (name, pair) in report.video { #expect(pair.encoder.implementation == "software", "\(name) claims hardware with no device") }
+        }
+    }
+
+    @Test func transcodeChangesCodecsAndSize() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let out = dir + "/out.webm"
+        let r = try CLI.run(["transcode", clip, out, "--video-codec", "vp9", "--audio-codec", "opus",
+                             "--width", "160", "--height", "120", "--video-bitrate", "200000"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("\r"), "no progress bar when stderr is a pipe")
+        let streams = try CLI.probe(out)
+        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        let a = try #require(streams.first { $0["codec_type"] as? String == "audio" })
+        #expect(v["codec_name"] as? String == "vp9")
+        #expect(v["width"] as? Int == 160 && v["height"] as? Int == 120)
+        #expect(v["nb_read_frames"] as? String == "60")
+        #expect(a["codec_name"] as? String == "opus")
+    }
+
+    @Test func transcodeDefaultsAreH264AndAAC() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let out = dir + "/out.ts"
+        let r = try CLI.run(["transcode", clip, out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let streams = try CLI.probe(out)
+        #expect(streams.compactMap { $0["codec_name"] as? String }.sorted() == ["aac", "h264"])
+    }
+
+    @Test func transcodeRejectsBadArgumentsAllAtOnce() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["transcode", dir + "/in.mp4", dir + "/out.avi", "--video-codec", "mpeg2",
+                             "--video-bitrate", "0", "--width", "640"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("mpeg2"))
+        #expect(r.stderr.contains("--video-bitrate 0"))
+        #expect(r.stderr.contains("--width and --height"))
+        #expect(r.stderr.contains("out.avi"))
+        let missing = try CLI.run(["transcode", dir + "/absent.mp4", dir + "/out.mp4"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("absent.mp4"))
+    }
+
+    @Test func demoRunsOnEmbeddedDefaults() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["demo", "--output-dir", dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix(dir + "/demo-output.webm"))
+        #expect(r.stdout.contains("vp09.") && r.stdout.contains("120 frames"))
+    }
+}
+
+@Suite struct TranscoderTests {
+    @Test func cancelledTranscodeIsFinalizedAndPlayable() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let out = dir + "/cancelled.mp4"
+        let transcoder = Transcoder(input: clip, output: out)
+        let summary = try transcoder.run { p in if p.videoFrames == 20 { transcoder.cancel() } }
+        #expect(summary.cancelled)
+        #expect(summary.videoFrames >= 20 && summary.videoFrames < 60)
+        let streams = try CLI.probe(out)
+        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        #expect(Int(v["nb_read_frames"] as? String ?? "0") == summary.videoFrames)
+    }
+
+    @Test func transcodeKeepsEveryFrameInOrder() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let out = dir + "/order.mkv"
+        let summary = try Transcoder(input: clip, output: out).run()
+        #expect(summary.videoFrames == 60 && summary.droppedFrames == 0)
+        let reader = try FrameReader(url: out)
+        var i = 0
+        while let f = try reader.nextFrame() {
+            #expect(TestPattern.frameIndex(in: f) == i)
+            i += 1
+        }
+        #expect(i == 60)
+    }
+}
