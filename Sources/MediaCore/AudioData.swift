@@ -67,8 +67,10 @@ public struct AudioData: Sendable, Equatable {
     public var durationUs: Int64 { Int64(frameCount) * 1_000_000 / Int64(sampleRate) }
 
     /// The samples of `channel` as floats in [-1, 1], whatever the format.
+    /// - Precondition: `0 <= channel < channels`.
     public func samples(channel: Int) -> [Float] {
-        buffer.withUnsafeBytes { raw in
+        precondition(channel >= 0 && channel < channels, "channel \(channel) of \(channels)")
+        return buffer.withUnsafeBytes { raw in
             switch format {
             case .f32Planar:
                 let base = raw.baseAddress!.advanced(by: channel * frameCount * 4)

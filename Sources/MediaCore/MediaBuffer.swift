@@ -10,33 +10,41 @@ public struct MediaBuffer: Sendable, Equatable {
     /// Where each plane sits inside ``bytes``. Every plane lies inside the buffer.
     public let planes: [PlaneLayout]
 
-    /// Allocates an uninitialized-then-zeroed buffer of `count` bytes holding `planes`.
+    /// Bytes allocated past the end of buffers this type allocates itself:
+    /// SIMD converters (libswscale) may touch a few bytes past a plane's last row.
+    public static let slack = 64
+
+    /// A zero-filled buffer of `count` bytes holding `planes`.
     /// - Precondition: every plane lies within `count` bytes (checked; traps otherwise,
     ///   because a layout is always computed by the library, never taken from input).
     public init(count: Int, planes: [PlaneLayout]) {
-        precondition(planes.allSatisfy { $0.offset >= 0 && $0.offset + $0.byteCount <= count },
-                     "plane outside buffer")
-        self.bytes = [UInt8](repeating: 0, count: count)
+        precondition(planes.allSatisfy { $0.fits(in: count) }, "plane outside buffer")
+        self.bytes = [UInt8](unsafeUninitializedCapacity: count + Self.slack) { buffer, initialized in
+            buffer.initialize(repeating: 0)
+            initialized = count
+        }
         self.planes = planes
     }
 
-    /// Wraps existing bytes. Returns nil if a plane does not fit inside `bytes`.
+    /// Wraps existing bytes. Returns nil if a plane does not fit inside `bytes`
+    /// (negative or overflowing offsets, strides and row counts included).
     public init?(bytes: [UInt8], planes: [PlaneLayout]) {
-        guard planes.allSatisfy({ $0.offset >= 0 && $0.stride >= 0 && $0.rows >= 0
-                                  && $0.offset + $0.byteCount <= bytes.count }) else { return nil }
+        guard planes.allSatisfy({ $0.fits(in: bytes.count) }) else { return nil }
         self.bytes = bytes
         self.planes = planes
     }
 
     /// Allocates `count` bytes without zeroing them first and lets `initialize`
-    /// write every byte. Used where a converter fills the whole buffer.
+    /// write every byte. Used where a converter fills the whole buffer; the
+    /// allocation has ``slack`` bytes past the end for SIMD writers.
     public init<E: Error>(uninitializedCount count: Int, planes: [PlaneLayout],
                           initializingWith initialize: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) {
-        precondition(planes.allSatisfy { $0.offset >= 0 && $0.offset + $0.byteCount <= count },
-                     "plane outside buffer")
+        precondition(planes.allSatisfy { $0.fits(in: count) }, "plane outside buffer")
         var failure: E? = nil
-        self.bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do throws(E) { try initialize(UnsafeMutableRawBufferPointer(buffer)) } catch { failure = error }
+        self.bytes = [UInt8](unsafeUninitializedCapacity: count + Self.slack) { buffer, initialized in
+            // The closure sees exactly `count` bytes; the slack stays allocated past them.
+            let visible = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            do throws(E) { try initialize(UnsafeMutableRawBufferPointer(visible)) } catch { failure = error }
             initialized = count
         }
         if let failure { throw failure }
@@ -75,6 +83,7 @@ public struct MediaBuffer: Sendable, Equatable {
     }
 
     /// The bytes of plane `index`.
+    /// - Precondition: `index` names a plane.
     public func plane(_ index: Int) -> ArraySlice<UInt8> {
         let p = planes[index]
         return bytes[p.offset..<(p.offset + p.byteCount)]

@@ -77,4 +77,13 @@ public struct PlaneLayout: Sendable, Hashable, Codable {
 
     /// Bytes the plane occupies.
     public var byteCount: Int { stride * rows }
+
+    /// True when the plane lies inside a buffer of `size` bytes, with no
+    /// negative field and no arithmetic overflow.
+    public func fits(in size: Int) -> Bool {
+        guard offset >= 0, stride >= 0, rows >= 0 else { return false }
+        let (bytes, o1) = stride.multipliedReportingOverflow(by: rows)
+        let (end, o2) = offset.addingReportingOverflow(bytes)
+        return !o1 && !o2 && end <= size
+    }
 }

@@ -26,12 +26,17 @@ public struct Rational: Sendable, Hashable, Codable, CustomStringConvertible {
 public enum MediaTime {
     /// `ticks * timeBase` expressed in microseconds.
     public static func microseconds(ticks: Int64, timeBase: Rational) -> Int64 {
-        rescale(ticks, multiplier: timeBase.num * 1_000_000, divisor: timeBase.den)
+        let (scaled, overflow) = timeBase.num.multipliedReportingOverflow(by: 1_000_000)
+        if !overflow { return rescale(ticks, multiplier: scaled, divisor: timeBase.den) }
+        // A numerator past 9.2e12: scale in two steps (exact until the result saturates).
+        return rescale(rescale(ticks, multiplier: timeBase.num, divisor: timeBase.den), multiplier: 1_000_000, divisor: 1)
     }
 
     /// Microseconds expressed as ticks of `timeBase`, rounded to nearest.
     public static func ticks(microseconds us: Int64, timeBase: Rational) -> Int64 {
-        rescale(us, multiplier: timeBase.den, divisor: timeBase.num * 1_000_000)
+        let (scaled, overflow) = timeBase.num.multipliedReportingOverflow(by: 1_000_000)
+        if !overflow { return rescale(us, multiplier: timeBase.den, divisor: scaled) }
+        return rescale(rescale(us, multiplier: timeBase.den, divisor: timeBase.num), multiplier: 1, divisor: 1_000_000)
     }
 
     /// `value * multiplier / divisor` rounded to nearest, ties away from zero,

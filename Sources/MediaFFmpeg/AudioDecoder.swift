@@ -41,7 +41,9 @@ public final class AudioDecoder {
 
     deinit { avcodec_free_context(&context) }
 
-    /// Submits one chunk. - Throws: `invalidData` for a corrupt chunk; the decoder stays usable.
+    /// Submits one chunk.
+    /// - Throws: `invalidData` when the stream is corrupt at or before this
+    ///   chunk; the chunk is taken regardless and the decoder stays usable.
     public func decode(_ chunk: EncodedChunk) throws(MediaError) {
         guard let ctx = context else { return }
         try chunk.fill(packet.pointer, timeBase: .microseconds)
@@ -52,7 +54,9 @@ public final class AudioDecoder {
             ret = avcodec_send_packet(ctx, packet.pointer)
         }
         guard ret >= 0 else {
-            throw .libav(ret, operation: "decode audio chunk at \(chunk.timestampUs) µs", codec: implementationName)
+            // With threaded decoding FFmpeg reports a bad chunk while a later one
+            // is submitted, and that later chunk is taken all the same.
+            throw .libav(ret, operation: "decode audio", message: "the stream is corrupt at or before the chunk at \(chunk.timestampUs) µs: \(avErrorText(ret)); the chunk was taken and the decoder stays usable", codec: implementationName)
         }
         try receive(ctx)
     }

@@ -50,14 +50,17 @@ public final class Demuxer {
         guard ret >= 0, let opened = ctx else {
             throw Self.openError(ret, source: source, isFile: io == nil)
         }
-        context = opened
+        // Until every property is set, a throw skips deinit: close here.
         ret = avformat_find_stream_info(opened, nil)
         guard ret >= 0 else {
+            avformat_close_input(&ctx)
             throw .libav(ret, operation: "read container header", message: "cannot read stream information: \(avErrorText(ret))", file: source)
         }
         guard opened.pointee.nb_streams > 0 else {
+            avformat_close_input(&ctx)
             throw MediaError(.invalidData, operation: "open container", message: "the container holds no tracks", file: source)
         }
+        context = opened
         formatName = String(cString: opened.pointee.iformat.pointee.name)
         durationUs = opened.pointee.duration > 0 ? opened.pointee.duration : nil
         for i in 0..<Int(opened.pointee.nb_streams) {

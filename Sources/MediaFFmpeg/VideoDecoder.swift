@@ -52,7 +52,9 @@ public final class VideoDecoder {
     deinit { avcodec_free_context(&context) }
 
     /// Submits one chunk; decoded frames queue up for ``takeDecodedFrames()``.
-    /// - Throws: `invalidData` when the chunk is corrupt; the decoder stays usable.
+    /// - Throws: `invalidData` when the stream is corrupt at or before this
+    ///   chunk (threaded decoding reports errors late). The chunk is taken
+    ///   regardless and the decoder stays usable: do not resubmit it.
     public func decode(_ chunk: EncodedChunk) throws(MediaError) {
         guard let ctx = context else { return }
         try chunk.fill(packet.pointer, timeBase: .microseconds)
@@ -63,7 +65,9 @@ public final class VideoDecoder {
             ret = avcodec_send_packet(ctx, packet.pointer)
         }
         guard ret >= 0 else {
-            throw .libav(ret, operation: "decode video chunk at \(chunk.timestampUs) µs", codec: implementationName)
+            // With threaded decoding FFmpeg reports a bad chunk while a later one
+            // is submitted, and that later chunk is taken all the same.
+            throw .libav(ret, operation: "decode video", message: "the stream is corrupt at or before the chunk at \(chunk.timestampUs) µs: \(avErrorText(ret)); the chunk was taken and the decoder stays usable", codec: implementationName)
         }
         try receive(ctx)
     }

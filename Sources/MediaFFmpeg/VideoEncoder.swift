@@ -32,6 +32,8 @@ public final class VideoEncoder {
     private var durations: [Int64: Int64] = [:]
     private var lastTimestampUs: Int64?
     private var drained = false
+    /// Frames sent to the current codec context (reset when it is reopened).
+    private var framesSinceOpen = 0
 
     /// Opens the first implementation that accepts `config` (hardware first
     /// unless `config.hardwareAcceleration` says otherwise).
@@ -72,7 +74,7 @@ public final class VideoEncoder {
         guard ret >= 0 else { throw .libav(ret, operation: "allocate encoder frame", codec: candidate.name) }
     }
 
-    deinit { closeEncoder(&context, drained: drained, sentFrames: lastTimestampUs != nil) }
+    deinit { closeEncoder(&context, drained: drained, sentFrames: framesSinceOpen > 0) }
 
     /// Queues `frame` for compression; `forceKeyframe` makes it a keyframe (IDR).
     /// - Throws: `invalidArgument` when the timestamp does not increase;
@@ -98,6 +100,7 @@ public final class VideoEncoder {
         durations[input.timestampUs] = input.durationUs ?? (1_000_000 / Int64(config.framerate))
         ret = avcodec_send_frame(ctx, f)
         guard ret >= 0 else { throw .libav(ret, operation: "encode video frame", codec: implementationName) }
+        framesSinceOpen += 1
         try receive(ctx)
     }
 
@@ -110,6 +113,8 @@ public final class VideoEncoder {
     /// Drains every frame still inside the codec into the chunk queue.
     public func flush() throws(MediaError) {
         guard let ctx = context, !drained else { return }
+        // Nothing to drain; and SVT-AV1 blocks on end of stream before any frame.
+        guard framesSinceOpen > 0 else { return }
         let ret = avcodec_send_frame(ctx, nil)
         guard ret >= 0 || ret == wm_averror_eof() else { throw .libav(ret, operation: "flush video encoder", codec: implementationName) }
         try receive(ctx)
@@ -133,6 +138,7 @@ public final class VideoEncoder {
         closeEncoder(&context, drained: true)
         context = try Self.openContext(candidate: candidate, config: config)
         drained = false
+        framesSinceOpen = 0
     }
 
     private func closedError() -> MediaError {
