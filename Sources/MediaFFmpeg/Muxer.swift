@@ -8,9 +8,10 @@ public import MediaCore
 /// an error), then ``finalize()``. Chunks of different tracks may arrive in
 /// any interleaving; within a track, decode timestamps must increase.
 ///
-/// MP4 is written fragmented (a fragment per keyframe, empty `moov` first),
-/// so a recording whose process is killed stays playable up to its last
-/// complete fragment; Matroska/WebM and MPEG-TS are streamable by nature.
+/// MP4 is written fragmented (a fragment per keyframe), and every write
+/// reaches the OS as it happens, so a recording
+/// whose process is killed stays playable up to its last complete fragment;
+/// Matroska/WebM and MPEG-TS are streamable by nature.
 /// Not thread-safe.
 public final class Muxer {
     public let format: ContainerFormat
@@ -180,7 +181,11 @@ public final class Muxer {
             throw MediaError(.invalidState, operation: "write header", message: "no tracks were added", container: format.witName, file: path)
         }
         var options: [String: String] = [:]
+        // Fragments start only at keyframes: cutting by duration too would let a
+        // kill split a B-frame from the frame it precedes.
         if format == .mp4 { options["movflags"] = "+frag_keyframe+empty_moov+delay_moov+default_base_moof" }
+        // Hand every write to the OS at once: a killed process loses nothing it muxed.
+        ctx.pointee.flush_packets = 1
         var dict = makeDictionary(options)
         defer { av_dict_free(&dict) }
         let ret = avformat_write_header(ctx, &dict)

@@ -197,3 +197,47 @@ enum CLI {
         #expect(i == 60)
     }
 }
+
+@Suite struct KillTests {
+    /// A transcode killed with SIGKILL mid-way leaves an MP4 that plays up to
+    /// its last complete fragment (one GOP: 250 frames with libx264's default).
+    @Test func killedRecordingIsPlayable() throws {
+        let dir = CLI.tempDir()
+        var s = TestClip.Settings()
+        s.seconds = 60
+        s.width = 320
+        s.height = 240
+        let clip = dir + "/long.mp4"
+        try TestClip.write(to: clip, s)
+        let out = dir + "/killed.mp4"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.executable)
+        p.arguments = ["transcode", clip, out]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Kill once a few fragments are on disk (a condition, not a delay).
+        var size = 0
+        while p.isRunning && size < 400_000 {
+            size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            usleep(2_000)
+        }
+        let killed = p.isRunning
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(killed, "the transcode finished before it could be killed; make the clip longer")
+        #expect(p.terminationReason == .uncaughtSignal)
+        let streams = try CLI.probe(out)
+        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        let frames = Int(v["nb_read_frames"] as? String ?? "0") ?? 0
+        #expect(frames >= 250 && frames % 250 == 0, "\(frames) frames playable after the kill: not whole GOPs")
+        #expect(frames < 1800)
+        // Every playable frame is intact and in order.
+        let reader = try FrameReader(url: out)
+        var i = 0
+        while let f = try reader.nextFrame() {
+            #expect(TestPattern.frameIndex(in: f) == i)
+            i += 1
+        }
+        #expect(i == frames)
+    }
+}
