@@ -1,3 +1,3 @@
 import MediaCommands
 
-WasiMediaCommand.main()
+WasiMediaCommand.runAsMain()
