@@ -1,4 +1,5 @@
 internal import CFFmpeg
+public import Logging
 public import MediaCore
 
 /// Compresses audio (`wasi:media/codec.audio-encoder`).
@@ -33,13 +34,16 @@ public final class AudioEncoder {
     /// - Throws: `invalidArgument` for a bad rate, channel count or bitrate;
     ///   `unsupported` when the codec does not take the rate (the message
     ///   lists the rates it takes).
-    public init(config: AudioEncoderConfig) throws(MediaError) {
+    /// - Parameter logger: receives the implementation chosen, at debug level.
+    public init(config: AudioEncoderConfig, logger: Logger = Logger(label: "wasi-media.codec")) throws(MediaError) {
         _ = LibavSetup.once
         guard let candidate = CodecCatalog.ordered(CodecCatalog.encoderCandidates(config.codec), .noPreference).first else {
             throw MediaError(.unsupported, operation: "open audio encoder",
                              message: "no \(config.codec.witName) encoder is built into this FFmpeg", codec: config.codec.witName)
         }
         let ctx = try Self.openContext(candidate: candidate, config: config)
+        logger.debug("audio encoder opened", metadata: ["codec": "\(config.codec.witName)", "implementation": "\(candidate.name)",
+                                                       "frame-size": "\(ctx.pointee.frame_size)"])
         self.context = ctx
         self.config = config
         self.candidate = candidate

@@ -1,3 +1,4 @@
+public import Logging
 public import MediaCore
 
 /// Settings of a file-to-file transcode.
@@ -52,11 +53,14 @@ public final class Transcoder: @unchecked Sendable {
     public let output: String
     public let options: TranscodeOptions
     private let cancelled = Locked(false)
+    private let logger: Logger
 
-    public init(input: String, output: String, options: TranscodeOptions = TranscodeOptions()) {
+    public init(input: String, output: String, options: TranscodeOptions = TranscodeOptions(),
+                logger: Logger = Logger(label: "wasi-media.transcode")) {
         self.input = input
         self.output = output
         self.options = options
+        self.logger = logger
     }
 
     /// Stops after the frame in progress; ``run(progress:)`` then finalizes the output.
@@ -87,9 +91,10 @@ public final class Transcoder: @unchecked Sendable {
         if let v = videoTrack {
             videoDecoder = try VideoDecoder(parameters: v.parameters, outputFormat: options.intermediateFormat)
             let fps = v.parameters.frameRate.map { Int(($0.doubleValue).rounded()) } ?? 30
-            videoEncoder = try VideoEncoder(config: VideoEncoderConfig(
+            let config = VideoEncoderConfig(
                 codec: options.videoCodec, width: options.width ?? v.parameters.width, height: options.height ?? v.parameters.height,
-                bitrate: options.videoBitrate, framerate: max(1, fps), preset: options.preset))
+                bitrate: options.videoBitrate, framerate: max(1, fps), preset: options.preset)
+            videoEncoder = try VideoEncoder(config: config, logger: logger)
         }
         var audioDecoder: AudioDecoder? = nil
         var audioEncoder: AudioEncoder? = nil
@@ -99,7 +104,7 @@ public final class Transcoder: @unchecked Sendable {
             if options.audioCodec == .opus && ![48_000, 24_000, 16_000, 12_000, 8_000].contains(rate) { rate = 48_000 }
             audioEncoder = try AudioEncoder(config: AudioEncoderConfig(codec: options.audioCodec, sampleRate: rate,
                                                                        channels: min(2, max(1, a.parameters.channels)),
-                                                                       bitrate: options.audioBitrate))
+                                                                       bitrate: options.audioBitrate), logger: logger)
         }
         let muxer = try Muxer(format: format, path: output)
         if let e = videoEncoder { try muxer.addTrack(TrackInfo(id: 0, codec: e.codecString, parameters: e.parameters)) }
@@ -175,6 +180,9 @@ public final class Transcoder: @unchecked Sendable {
         encoderThread.join()
         var (summary, encodeError) = encodeResult.withLock { $0 }
         summary.cancelled = wasCancelled
+        logger.info("transcode finished", metadata: ["input": "\(input)", "output": "\(output)", "video-frames": "\(summary.videoFrames)",
+                                                    "audio-chunks": "\(summary.audioChunks)", "dropped": "\(summary.droppedFrames)",
+                                                    "cancelled": "\(wasCancelled)"])
         // Finalize whatever happened, so the output stays playable.
         let finalizeError: MediaError?
         do throws(MediaError) { try muxer.finalize(); finalizeError = nil } catch { finalizeError = error }

@@ -1,4 +1,5 @@
 internal import CFFmpeg
+public import Logging
 public import MediaCore
 
 /// Compresses video frames (`wasi:media/codec.video-encoder`).
@@ -39,7 +40,9 @@ public final class VideoEncoder {
     /// unless `config.hardwareAcceleration` says otherwise).
     /// - Throws: `invalidArgument` for a bad size, bitrate or frame rate
     ///   (each named); `unsupported` when no implementation opens.
-    public init(config: VideoEncoderConfig) throws(MediaError) {
+    /// - Parameter logger: receives, at debug level, each implementation
+    ///   tried and why it did not open, and the one chosen.
+    public init(config: VideoEncoderConfig, logger: Logger = Logger(label: "wasi-media.codec")) throws(MediaError) {
         _ = LibavSetup.once
         try Self.validate(config)
         var lastError: MediaError?
@@ -47,8 +50,11 @@ public final class VideoEncoder {
         for candidate in CodecCatalog.ordered(CodecCatalog.encoderCandidates(config.codec), config.hardwareAcceleration) {
             do {
                 opened = (try Self.openContext(candidate: candidate, config: config), candidate)
+                logger.debug("video encoder opened", metadata: ["codec": "\(config.codec.witName)", "implementation": "\(candidate.name)",
+                                                               "kind": "\(candidate.implementation.rawValue)"])
                 break
             } catch {
+                logger.debug("video encoder candidate refused", metadata: ["implementation": "\(candidate.name)", "error": "\(error)"])
                 lastError = error
             }
         }

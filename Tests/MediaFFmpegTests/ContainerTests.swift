@@ -193,3 +193,39 @@ import MediaCore
         #expect(count >= 60, "only \(count) frames playable")
     }
 }
+
+@Suite struct StreamingDemuxerLifecycleTests {
+    /// Dropping a demuxer whose worker waits for bytes must not hang or leak the thread.
+    @Test func droppingAStarvedDemuxerReturns() throws {
+        for _ in 0..<20 {
+            let stream = StreamingDemuxer()
+            stream.append([0x1A, 0x45, 0xDF, 0xA3])   // the start of an EBML header, then nothing
+            #expect(try stream.tracks().isEmpty)
+            #expect(stream.needsMoreBytes)
+        }
+    }
+
+    @Test func garbageBytesGiveAnError() throws {
+        let stream = StreamingDemuxer()
+        stream.append((0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) })
+        stream.finish()
+        #expect(throws: MediaError.self) { try stream.tracks() }
+        #expect(throws: MediaError.self) { try stream.readChunk(trackId: 0) }
+    }
+
+    @Test func seekOnAStreamReturnsTheKeyframeBefore() throws {
+        let t = try ContainerTests.makeTracks(.mkv)
+        let path = Fixtures.tempPath("stream-seek.mkv")
+        try ContainerTests.mux(t, into: Muxer(format: .mkv, path: path))
+        let stream = StreamingDemuxer()
+        stream.append([UInt8](FileManager.default.contents(atPath: path)!))
+        stream.finish()
+        let video = try #require(try stream.tracks().first { $0.isVideo })
+        var first: [EncodedChunk] = []
+        while let c = try stream.readChunk(trackId: video.id) { first.append(c) }
+        try stream.seek(toUs: 500_000)
+        let again = try #require(try stream.readChunk(trackId: video.id))
+        // The clip has one keyframe, at the start: a seek anywhere lands there.
+        #expect(again == first[0])
+    }
+}
