@@ -12,9 +12,7 @@ public final class AudioDecoder {
     /// Audio before this timestamp is decoded but not returned (see ``VideoDecoder/discardBeforeUs``).
     public var discardBeforeUs: Int64?
 
-    private var context: UnsafeMutablePointer<AVCodecContext>?
-    private let frame: AVFrameBox
-    private let packet: AVPacketBox
+    private let session: DecoderSession
     private var converter: SampleConverter?
     private var pending: [AudioData] = []
 
@@ -31,34 +29,16 @@ public final class AudioDecoder {
             throw MediaError(.invalidArgument, operation: "open audio decoder",
                              message: "codec '\(parameters.codecName)' is \(parameters.kind.rawValue), not audio", codec: parameters.codecName)
         }
-        let ctx = try openDecoder(parameters, operation: "open audio decoder")
-        context = ctx
+        session = try DecoderSession(parameters, kind: "audio")
         self.parameters = parameters
-        implementationName = String(cString: ctx.pointee.codec.pointee.name)
-        frame = try AVFrameBox()
-        packet = try AVPacketBox()
+        implementationName = session.implementationName
     }
-
-    deinit { avcodec_free_context(&context) }
 
     /// Submits one chunk.
     /// - Throws: `invalidData` when the stream is corrupt at or before this
     ///   chunk; the chunk is taken regardless and the decoder stays usable.
     public func decode(_ chunk: EncodedChunk) throws(MediaError) {
-        guard let ctx = context else { return }
-        try chunk.fill(packet.pointer, timeBase: .microseconds)
-        defer { av_packet_unref(packet.pointer) }
-        var ret = avcodec_send_packet(ctx, packet.pointer)
-        if ret == wm_averror_eagain() {
-            try receive(ctx)
-            ret = avcodec_send_packet(ctx, packet.pointer)
-        }
-        guard ret >= 0 else {
-            // With threaded decoding FFmpeg reports a bad chunk while a later one
-            // is submitted, and that later chunk is taken all the same.
-            throw .libav(ret, operation: "decode audio", message: "the stream is corrupt at or before the chunk at \(chunk.timestampUs) µs: \(avErrorText(ret)); the chunk was taken and the decoder stays usable", codec: implementationName)
-        }
-        try receive(ctx)
+        try session.submit(chunk, onFrame: collect)
     }
 
     /// The audio decoded so far, in order; empties the queue (WIT `get-decoded-audio`).
@@ -69,28 +49,19 @@ public final class AudioDecoder {
 
     /// Drains the codec, then resets it for new input.
     public func flush() throws(MediaError) {
-        guard let ctx = context else { return }
-        let ret = avcodec_send_packet(ctx, nil)
-        if ret >= 0 || ret == wm_averror_eof() { try receive(ctx) }
-        avcodec_flush_buffers(ctx)
+        try session.drain(onFrame: collect)
     }
 
+    /// Forgets everything queued or inside the codec (after a seek), without output.
     public func reset() {
-        if let context { avcodec_flush_buffers(context) }
+        session.reset()
         pending.removeAll()
     }
 
-    private func receive(_ ctx: UnsafeMutablePointer<AVCodecContext>) throws(MediaError) {
-        while true {
-            let ret = avcodec_receive_frame(ctx, frame.pointer)
-            if ret == wm_averror_eagain() || ret == wm_averror_eof() { return }
-            guard ret >= 0 else { throw .libav(ret, operation: "decode audio", codec: implementationName) }
-            defer { av_frame_unref(frame.pointer) }
-            let f = frame.pointer
-            let ts = f.pointee.best_effort_timestamp != noPTS ? f.pointee.best_effort_timestamp : (f.pointee.pts != noPTS ? f.pointee.pts : 0)
-            if let threshold = discardBeforeUs, ts + Int64(f.pointee.nb_samples) * 1_000_000 / Int64(max(1, f.pointee.sample_rate)) <= threshold { continue }
-            pending.append(try convert(f, timestampUs: ts))
-        }
+    private func collect(_ f: UnsafeMutablePointer<AVFrame>, _ ts: Int64) throws(MediaError) {
+        let end = ts + Int64(f.pointee.nb_samples) * 1_000_000 / Int64(max(1, f.pointee.sample_rate))
+        if let threshold = discardBeforeUs, end <= threshold { return }
+        pending.append(try convert(f, timestampUs: ts))
     }
 
     private func convert(_ f: UnsafeMutablePointer<AVFrame>, timestampUs: Int64) throws(MediaError) -> AudioData {

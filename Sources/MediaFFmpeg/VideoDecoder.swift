@@ -22,9 +22,7 @@ public final class VideoDecoder {
     /// frame-exact positioning. nil returns every frame.
     public var discardBeforeUs: Int64?
 
-    private var context: UnsafeMutablePointer<AVCodecContext>?
-    private let frame: AVFrameBox
-    private let packet: AVPacketBox
+    private let session: DecoderSession
     private var scaler: VideoScaler?
     private var pending: [VideoFrame] = []
 
@@ -40,36 +38,18 @@ public final class VideoDecoder {
             throw MediaError(.invalidArgument, operation: "open video decoder",
                              message: "codec '\(parameters.codecName)' is \(parameters.kind.rawValue), not video", codec: parameters.codecName)
         }
-        let ctx = try openDecoder(parameters, operation: "open video decoder")
-        context = ctx
+        session = try DecoderSession(parameters, kind: "video")
         self.parameters = parameters
         self.outputFormat = outputFormat
-        implementationName = String(cString: ctx.pointee.codec.pointee.name)
-        frame = try AVFrameBox()
-        packet = try AVPacketBox()
+        implementationName = session.implementationName
     }
-
-    deinit { avcodec_free_context(&context) }
 
     /// Submits one chunk; decoded frames queue up for ``takeDecodedFrames()``.
     /// - Throws: `invalidData` when the stream is corrupt at or before this
     ///   chunk (threaded decoding reports errors late). The chunk is taken
     ///   regardless and the decoder stays usable: do not resubmit it.
     public func decode(_ chunk: EncodedChunk) throws(MediaError) {
-        guard let ctx = context else { return }
-        try chunk.fill(packet.pointer, timeBase: .microseconds)
-        defer { av_packet_unref(packet.pointer) }
-        var ret = avcodec_send_packet(ctx, packet.pointer)
-        if ret == wm_averror_eagain() {
-            try receive(ctx)
-            ret = avcodec_send_packet(ctx, packet.pointer)
-        }
-        guard ret >= 0 else {
-            // With threaded decoding FFmpeg reports a bad chunk while a later one
-            // is submitted, and that later chunk is taken all the same.
-            throw .libav(ret, operation: "decode video", message: "the stream is corrupt at or before the chunk at \(chunk.timestampUs) µs: \(avErrorText(ret)); the chunk was taken and the decoder stays usable", codec: implementationName)
-        }
-        try receive(ctx)
+        try session.submit(chunk, onFrame: collect)
     }
 
     /// The frames decoded so far, in presentation order; empties the queue.
@@ -80,29 +60,19 @@ public final class VideoDecoder {
 
     /// Drains every frame still inside the codec, then resets it for new input.
     public func flush() throws(MediaError) {
-        guard let ctx = context else { return }
-        let ret = avcodec_send_packet(ctx, nil)
-        if ret >= 0 || ret == wm_averror_eof() { try receive(ctx) }
-        avcodec_flush_buffers(ctx)
+        try session.drain(onFrame: collect)
     }
 
     /// Forgets everything queued or inside the codec (after a seek), without output.
     public func reset() {
-        if let context { avcodec_flush_buffers(context) }
+        session.reset()
         pending.removeAll()
     }
 
-    private func receive(_ ctx: UnsafeMutablePointer<AVCodecContext>) throws(MediaError) {
-        while true {
-            let ret = avcodec_receive_frame(ctx, frame.pointer)
-            if ret == wm_averror_eagain() || ret == wm_averror_eof() { return }
-            guard ret >= 0 else { throw .libav(ret, operation: "decode video", codec: implementationName) }
-            defer { av_frame_unref(frame.pointer) }
-            let f = frame.pointer.pointee
-            let ts = f.best_effort_timestamp != noPTS ? f.best_effort_timestamp : (f.pts != noPTS ? f.pts : 0)
-            if let threshold = discardBeforeUs, ts < threshold { continue }
-            pending.append(try convert(frame.pointer, timestampUs: ts, durationUs: f.pkt_duration > 0 ? f.pkt_duration : nil))
-        }
+    private func collect(_ f: UnsafeMutablePointer<AVFrame>, _ ts: Int64) throws(MediaError) {
+        if let threshold = discardBeforeUs, ts < threshold { return }
+        let duration = f.pointee.pkt_duration
+        pending.append(try convert(f, timestampUs: ts, durationUs: duration > 0 ? duration : nil))
     }
 
     private func convert(_ f: UnsafeMutablePointer<AVFrame>, timestampUs: Int64, durationUs: Int64?) throws(MediaError) -> VideoFrame {
