@@ -1,3 +1,6 @@
+import Foundation
+import Logging
+
 #if canImport(Glibc)
 /// glibc's `mallopt` (malloc.h is not part of Swift's Glibc module).
 @_silgen_name("mallopt") private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
@@ -23,9 +26,19 @@ enum ProcessTuning {
 }
 
 extension WasiMediaCommand {
-    /// Tunes the process, then parses the command line and runs.
+    /// Tunes the process, sets up logging, then parses the command line and runs.
+    ///
+    /// Logs go to stderr at the level named by `WASI_MEDIA_LOG` (`trace`,
+    /// `debug`, `info`, `notice`, `warning`, `error`, `critical`), default
+    /// `warning`, so the command's own output stays clean.
     public static func runAsMain() {
         ProcessTuning.apply()
+        let level = ProcessInfo.processInfo.environment["WASI_MEDIA_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         main()
     }
 }
