@@ -2,8 +2,8 @@
 //
 // The architecture, bottom up (arrows point down only):
 //
-//   wasi-media (executable) -> MediaCommands -> MediaFFmpeg -> MediaCore
-//                                                   \-> CFFmpeg (libav* 5.1)
+//   wasi-media (executable) -> MediaCommands -> MediaPipeline -> MediaFFmpeg -> MediaCore
+//                                                                   \-> CFFmpeg (libav* 5.1)
 //
 // MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
 import PackageDescription
@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .library(name: "MediaCore", targets: ["MediaCore"]),
         .library(name: "MediaFFmpeg", targets: ["MediaFFmpeg"]),
+        .library(name: "MediaPipeline", targets: ["MediaPipeline"]),
         .executable(name: "wasi-media", targets: ["wasi-media"]),
     ],
     dependencies: [
@@ -43,6 +44,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MediaPipeline",
+            dependencies: [
+                "MediaCore", "MediaFFmpeg",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MediaCommands",
             dependencies: [
                 "MediaCore", "MediaFFmpeg",
@@ -58,6 +67,8 @@ let package = Package(
         ),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaFFmpeg", "MediaCore"],
                     swiftSettings: swiftSettings),

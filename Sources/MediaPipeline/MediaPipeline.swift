@@ -1,0 +1,1 @@
+// The clock lives in Clock/; the graph format in Graph/.
