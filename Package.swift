@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "MediaCommands",
             dependencies: [
-                "MediaCore", "MediaFFmpeg",
+                "MediaCore", "MediaFFmpeg", "MediaPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,7 +70,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaFFmpeg", "MediaCore"],
+        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore"],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -5,7 +5,7 @@ public struct WasiMediaCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "wasi-media",
         abstract: "Encode, decode, mux, demux and transcode media through the wasi:media vocabulary.",
-        subcommands: [Inspect.self, Codecs.self, Transcode.self, Demo.self, Bench.self]
+        subcommands: [Inspect.self, Codecs.self, Transcode.self, Graph.self, Demo.self, Bench.self]
     )
     public init() {}
 }

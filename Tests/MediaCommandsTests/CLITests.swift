@@ -241,3 +241,26 @@ enum CLI {
         #expect(i == frames)
     }
 }
+
+@Suite struct GraphCLITests {
+    @Test func convertsBothWays() throws {
+        let line = "filesrc location=in.mp4 ! demux name=d  d.video_0 ! decode ! fakesink"
+        let toJSON = try CLI.run(["graph", "convert", line])
+        #expect(toJSON.status == 0, "\(toJSON.stderr)")
+        let dir = CLI.tempDir()
+        let file = dir + "/graph.json"
+        try Data(toJSON.stdout.utf8).write(to: URL(fileURLWithPath: file))
+        let back = try CLI.run(["graph", "convert", file])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(back.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == line)
+    }
+
+    @Test func badLinesShowEveryErrorUnderTheLine() throws {
+        let r = try CLI.run(["graph", "convert", "a ! ! b name=x c name=x ! nowhere."])
+        #expect(r.status != 0)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "a ! ! b name=x c name=x ! nowhere.")
+        #expect(lines.count == 4)   // the line, then '! !', the duplicate name, the unknown reference
+        #expect(lines[1].hasPrefix("    ^ "))
+    }
+}

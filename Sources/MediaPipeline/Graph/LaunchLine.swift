@@ -371,7 +371,12 @@ public enum LaunchLine {
         }
 
         var out = ""
-        func separate() { if !out.isEmpty { out += " " } }
+        var newChain = false
+        // Two spaces between chains, one inside them, as people write them.
+        func separate() {
+            if !out.isEmpty { out += newChain ? "  " : " " }
+            newChain = false
+        }
         for piece in pieces {
             switch piece {
             case .element(let i):
@@ -387,7 +392,7 @@ public enum LaunchLine {
                 out += " !"
                 if let caps { out += " \(caps) !" }
             case .chainBreak:
-                break   // the next piece's separator starts the new chain
+                newChain = true
             }
         }
         return out
