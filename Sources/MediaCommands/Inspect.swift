@@ -53,14 +53,14 @@ struct InspectReport: Codable, Equatable {
             c.frames += 1
             if chunk.isKeyframe { c.keys += 1 }
             c.first = min(c.first ?? chunk.timestampUs, chunk.timestampUs)
-            let end = chunk.timestampUs + (chunk.durationUs ?? 0)
+            let end = MediaTime.add(chunk.timestampUs, chunk.durationUs ?? 0)
             c.last = max(c.last ?? end, end)
             counts[id] = c
         }
         let tracks = demuxer.tracks.map { t -> Track in
             let p = t.parameters
             let c = counts[t.id]
-            let measured = c.flatMap { c in c.first.flatMap { f in c.last.map { $0 - f } } }
+            let measured = c.flatMap { c in c.first.flatMap { f in c.last.map { MediaTime.subtract($0, f) } } }
             return Track(id: t.id, kind: t.kind.rawValue, codec: p.codecName, codecString: t.codec,
                          width: t.isVideo ? p.width : nil, height: t.isVideo ? p.height : nil,
                          frameRate: t.isVideo ? p.frameRate?.doubleValue : nil,

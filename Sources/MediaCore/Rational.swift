@@ -39,6 +39,19 @@ public enum MediaTime {
         return rescale(rescale(us, multiplier: timeBase.den, divisor: timeBase.num), multiplier: 1, divisor: 1_000_000)
     }
 
+    /// `a + b`, saturating at the Int64 range: timestamps from files are
+    /// untrusted, and a corrupt one must not trap.
+    public static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
+    /// `a - b`, saturating at the Int64 range.
+    public static func subtract(_ a: Int64, _ b: Int64) -> Int64 {
+        let (difference, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : difference
+    }
+
     /// `value * multiplier / divisor` rounded to nearest, ties away from zero,
     /// without overflow in the intermediate product. Saturates at the Int64 range.
     public static func rescale(_ value: Int64, multiplier: Int64, divisor: Int64) -> Int64 {

@@ -59,7 +59,7 @@ public final class AudioDecoder {
     }
 
     private func collect(_ f: UnsafeMutablePointer<AVFrame>, _ ts: Int64) throws(MediaError) {
-        let end = ts + Int64(f.pointee.nb_samples) * 1_000_000 / Int64(max(1, f.pointee.sample_rate))
+        let end = MediaTime.add(ts, MediaTime.rescale(Int64(f.pointee.nb_samples), multiplier: 1_000_000, divisor: Int64(max(1, f.pointee.sample_rate))))
         if let threshold = discardBeforeUs, end <= threshold { return }
         pending.append(try convert(f, timestampUs: ts))
     }

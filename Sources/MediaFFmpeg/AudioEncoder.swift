@@ -146,8 +146,8 @@ public final class AudioEncoder {
                 continue
             }
             var chunk = EncodedChunk(packet: packet.pointer, timeBase: timeBase)
-            chunk.timestampUs += startUs ?? 0
-            if let dts = chunk.decodeTimestampUs { chunk.decodeTimestampUs = dts + (startUs ?? 0) }
+            chunk.timestampUs = MediaTime.add(chunk.timestampUs, startUs ?? 0)
+            if let dts = chunk.decodeTimestampUs { chunk.decodeTimestampUs = MediaTime.add(dts, startUs ?? 0) }
             chunk.isKeyframe = true
             av_packet_unref(packet.pointer)
             pending.append(chunk)

@@ -48,7 +48,7 @@ public final class AudioResampler {
     }
 
     private func wrap(_ out: SampleConverter.Output) throws(MediaError) -> AudioData {
-        let ts = (startUs ?? 0) + MediaTime.rescale(samplesOut, multiplier: 1_000_000, divisor: Int64(outputSampleRate))
+        let ts = MediaTime.add(startUs ?? 0, MediaTime.rescale(samplesOut, multiplier: 1_000_000, divisor: Int64(outputSampleRate)))
         samplesOut += Int64(out.frames)
         return try AudioData(bytes: out.planes.flatMap { $0 }, format: outputFormat, sampleRate: outputSampleRate,
                              channels: outputChannels, timestampUs: ts)

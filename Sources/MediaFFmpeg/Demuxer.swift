@@ -149,7 +149,8 @@ public final class Demuxer {
     public func seek(toUs timeUs: Int64) throws(MediaError) {
         guard let ctx = context else { return }
         let start = ctx.pointee.start_time != noPTS ? ctx.pointee.start_time : 0
-        let ret = avformat_seek_file(ctx, -1, Int64.min, start + timeUs, start + timeUs, 0)
+        let target = MediaTime.add(start, timeUs)
+        let ret = avformat_seek_file(ctx, -1, Int64.min, target, target, 0)
         guard ret >= 0 else {
             throw .libav(ret, operation: "seek to \(timeUs) µs", message: "the container cannot seek there: \(avErrorText(ret))", file: source)
         }

@@ -129,7 +129,7 @@ public final class Transcoder: @unchecked Sendable {
                         try encoder.encode(frame)
                         for c in encoder.takeEncodedChunks() { try muxer.writeChunk(trackId: 0, c) }
                         summary.videoFrames += 1
-                        summary.outputDurationUs = max(summary.outputDurationUs, frame.timestampUs + (frame.durationUs ?? 0))
+                        summary.outputDurationUs = max(summary.outputDurationUs, MediaTime.add(frame.timestampUs, frame.durationUs ?? 0))
                         progress?(TranscodeProgress(positionUs: frame.timestampUs, durationUs: duration, videoFrames: summary.videoFrames))
                     case .audio(let chunks):
                         for c in chunks { try muxer.writeChunk(trackId: 1, c) }
