@@ -1,0 +1,59 @@
+/// What the registry knows about an element kind before any instance exists:
+/// enough to check a graph, print `wasi-media elements`, and (with the
+/// runtime) make the element inside the task that runs it.
+///
+/// Factories are `Sendable` and immutable; elements are not (see docs/pipelines.md).
+public protocol ElementFactory: Sendable {
+    /// The name used in launch lines (`videotestsrc`).
+    var name: String { get }
+    /// One line for listings.
+    var summary: String { get }
+    var padTemplates: [PadTemplate] { get }
+    var properties: [PropertySchema] { get }
+    /// A launch-line example using the element.
+    var example: String { get }
+}
+
+extension ElementFactory {
+    public func property(_ name: String) -> PropertySchema? { properties.first { $0.name == name } }
+    public func templates(_ direction: PadDirection) -> [PadTemplate] { padTemplates.filter { $0.direction == direction } }
+}
+
+/// The element factories a pipeline can use, by name. Thread-safe to read
+/// once built; registration happens before sharing.
+public struct ElementRegistry: Sendable {
+    private var factories: [String: any ElementFactory] = [:]
+
+    public init(_ factories: [any ElementFactory] = []) {
+        for f in factories { register(f) }
+    }
+
+    public mutating func register(_ factory: any ElementFactory) {
+        factories[factory.name] = factory
+    }
+
+    public func factory(named name: String) -> (any ElementFactory)? { factories[name] }
+
+    public var names: [String] { factories.keys.sorted() }
+
+    /// Registered names close to `name` (edit distance at most 2), for "did you mean".
+    public func suggestions(for name: String) -> [String] {
+        names.filter { editDistance($0, name) <= 2 }
+    }
+}
+
+/// Levenshtein distance, for suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
