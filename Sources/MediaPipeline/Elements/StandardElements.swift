@@ -1,0 +1,91 @@
+public import MediaCore
+
+extension ElementRegistry {
+    static let pixelFormats = PixelFormat.allCases.map(\.witName)
+    static let allKinds = Set(StreamKind.allCases)
+
+    /// The elements this host ships.
+    public static let standard = ElementRegistry([
+        BuiltinFactory(
+            name: "videotestsrc", summary: "Deterministic test video: the frame index in blocks along the top, a moving box",
+            padTemplates: [PadTemplate("src", .source, kinds: [.rawVideo])],
+            properties: [
+                PropertySchema("num-buffers", .int(-1...Int(Int32.max)), default: "-1", doc: "frames to produce; -1 for no end"),
+                PropertySchema("width", .int(16...16384), default: "320", doc: "width in pixels (downstream caps win)"),
+                PropertySchema("height", .int(16...16384), default: "240", doc: "height in pixels (downstream caps win)"),
+                PropertySchema("framerate", .fraction, default: "30/1", doc: "frames per second (downstream caps win)"),
+                PropertySchema("format", .choice(pixelFormats), default: "yuv420p", doc: "pixel format (downstream caps win)"),
+            ],
+            example: "videotestsrc num-buffers=300 ! video/x-raw,width=1280,height=720 ! fakesink",
+            maker: { p, _ in VideoTestSrc(p) }),
+        BuiltinFactory(
+            name: "audiotestsrc", summary: "A sine tone",
+            padTemplates: [PadTemplate("src", .source, kinds: [.rawAudio])],
+            properties: [
+                PropertySchema("num-buffers", .int(-1...Int(Int32.max)), default: "-1", doc: "buffers to produce; -1 for no end"),
+                PropertySchema("freq", .double(1...96_000), default: "440", doc: "tone frequency in Hz"),
+                PropertySchema("samplesperbuffer", .int(1...1_048_576), default: "1024", doc: "samples per channel in each buffer"),
+                PropertySchema("rate", .int(1...768_000), default: "48000", doc: "sample rate in Hz (downstream caps win)"),
+                PropertySchema("channels", .int(1...255), default: "2", doc: "channel count (downstream caps win)"),
+            ],
+            example: "audiotestsrc freq=660 num-buffers=100 ! encode codec=opus ! mux format=webm ! filesink location=tone.webm",
+            maker: { p, _ in AudioTestSrc(p) }),
+        BuiltinFactory(
+            name: "videoconvert", summary: "Converts the pixel format (libswscale, BT.601)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo]), PadTemplate("src", .source, kinds: [.rawVideo])],
+            properties: [PropertySchema("format", .choice(pixelFormats), doc: "output pixel format; unset follows downstream caps, else keeps the input's")],
+            example: "videotestsrc ! videoconvert format=rgba8888 ! fakesink",
+            maker: { p, _ in VideoConvert(format: p.string("format").flatMap(PixelFormat.init(name:)), width: nil, height: nil) }),
+        BuiltinFactory(
+            name: "videoscale", summary: "Resizes video (libswscale, bicubic)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo]), PadTemplate("src", .source, kinds: [.rawVideo])],
+            properties: [PropertySchema("width", .int(1...16384), doc: "output width; unset follows downstream caps"),
+                         PropertySchema("height", .int(1...16384), doc: "output height; unset follows downstream caps")],
+            example: "videotestsrc ! videoscale width=640 height=360 ! fakesink",
+            maker: { p, _ in VideoConvert(format: nil, width: p.int("width"), height: p.int("height")) }),
+        BuiltinFactory(
+            name: "encode", summary: "Encodes raw video or audio (the WIT codecs, hardware first)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo, .rawAudio]), PadTemplate("src", .source, kinds: [.encodedVideo, .encodedAudio])],
+            properties: [
+                PropertySchema("codec", .choice(VideoCodec.allCases.map(\.witName) + AudioCodec.allCases.map(\.witName)), doc: "codec; unset is h264 for video, aac for audio"),
+                PropertySchema("bitrate", .int(1...2_000_000_000), doc: "bits per second; unset is the codec's default quality"),
+                PropertySchema("width", .int(2...16384), doc: "output width (the encoder resizes)"),
+                PropertySchema("height", .int(2...16384), doc: "output height (the encoder resizes)"),
+                PropertySchema("framerate", .fraction, doc: "nominal frame rate for rate control; unset takes the input's"),
+                PropertySchema("key-int-max", .int(1...100_000), doc: "frames between keyframes; unset is the codec's default"),
+                PropertySchema("preset", .string, doc: "encoder preset (libx264/libx265 names)"),
+                PropertySchema("rate", .int(1...768_000), doc: "audio sample rate to encode at (the encoder resamples)"),
+            ],
+            example: "videotestsrc num-buffers=90 ! encode codec=vp9 bitrate=500000 ! mux format=webm ! filesink location=out.webm",
+            maker: { p, _ in Encode(p) }),
+        BuiltinFactory(
+            name: "mux", summary: "Packages encoded streams into a container (request pads sink_%u)",
+            padTemplates: [PadTemplate("sink_%u", .sink, .request, kinds: [.encodedVideo, .encodedAudio]), PadTemplate("src", .source, kinds: [.bytes])],
+            properties: [PropertySchema("format", .choice(ContainerFormat.allCases.map(\.witName)), default: "mp4", doc: "container; mp4 is fragmented so a killed recording stays playable")],
+            example: "videotestsrc num-buffers=60 ! encode ! mux name=m format=mkv ! filesink location=out.mkv  audiotestsrc num-buffers=94 ! encode codec=opus ! m.",
+            maker: { p, _ in Mux(p) }),
+        BuiltinFactory(
+            name: "filesink", summary: "Writes bytes to a file",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.bytes])],
+            properties: [PropertySchema("location", .string, doc: "the file to create or truncate")],
+            example: "videotestsrc num-buffers=30 ! encode ! mux ! filesink location=out.mp4",
+            maker: { p, _ throws(PipelineError) in try FileSink(p) }),
+        BuiltinFactory(
+            name: "fakesink", summary: "Takes anything and drops it",
+            padTemplates: [PadTemplate("sink", .sink, kinds: allKinds)], properties: [],
+            example: "videotestsrc num-buffers=100 ! fakesink",
+            maker: { _, _ in FakeSink() }),
+        BuiltinFactory(
+            name: "tee", summary: "Copies its input to every linked source pad (request pads src_%u)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: allKinds), PadTemplate("src_%u", .source, .request, kinds: allKinds)],
+            properties: [],
+            example: "videotestsrc num-buffers=30 ! tee name=t ! queue ! fakesink  t. ! queue ! encode ! mux ! filesink location=copy.mp4",
+            maker: { _, context in Tee(context) }),
+        BuiltinFactory(
+            name: "queue", summary: "A bounded buffer that decouples the elements on each side",
+            padTemplates: [PadTemplate("sink", .sink, kinds: allKinds), PadTemplate("src", .source, kinds: allKinds)],
+            properties: [PropertySchema("max-size-buffers", .int(1...100_000), default: "16", doc: "items held before upstream waits")],
+            example: "videotestsrc ! queue max-size-buffers=8 ! fakesink",
+            maker: { _, _ in Queue() }),
+    ])
+}

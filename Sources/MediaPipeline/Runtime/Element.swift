@@ -1,0 +1,130 @@
+public import MediaCore
+
+/// Where an element's outputs go during one call: pairs of source pad and item,
+/// and any format change. The runtime forwards them after the call returns.
+public struct Outputs {
+    var items: [(pad: String, item: MediaItem)] = []
+    var formats: [(pad: String, format: StreamFormat)] = []
+
+    public init() {}
+
+    public mutating func emit(_ item: MediaItem, on pad: String = "src") { items.append((pad, item)) }
+
+    /// Announces a new format on `pad` (after the first negotiation: a mid-stream change).
+    public mutating func setFormat(_ format: StreamFormat, on pad: String = "src") { formats.append((pad, format)) }
+}
+
+/// What an element is told when its inputs' formats are known.
+public struct NegotiationRequest: Sendable {
+    /// The fixed format on each linked sink pad.
+    public var inputs: [String: StreamFormat]
+    /// For each linked source pad, the caps filters downstream asked for (possibly none).
+    public var constraints: [String: [Caps]]
+}
+
+/// A running element. Built by its factory inside the task that runs it, used
+/// by that task only: elements are not `Sendable` and need no locks.
+///
+/// Lifecycle: `negotiate` once every linked sink pad has a format (sources:
+/// at start, with no inputs), then `process` per item, then `finish` when
+/// every sink pad reached end of stream (FFmpeg's send-NULL drain).
+public protocol Element: AnyObject {
+    /// Fixes the format of every linked source pad, honouring the constraints.
+    /// - Throws: ``PipelineError`` with `notNegotiated` when no format satisfies them.
+    func negotiate(_ request: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat]
+    func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError)
+    func finish(into out: inout Outputs) throws(PipelineError)
+}
+
+/// An element with no inputs: the runtime calls `produce` until it returns `.eos`
+/// or the pipeline is stopping.
+public protocol SourceElement: Element {
+    func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult
+}
+
+extension Element {
+    public func finish(into out: inout Outputs) throws(PipelineError) {}
+}
+
+extension SourceElement {
+    public func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {}
+}
+
+/// A factory that can also make its element (all real elements; the checker
+/// needs only ``ElementFactory``).
+public protocol RunnableElementFactory: ElementFactory {
+    /// Makes the element with typed properties (defaults applied by the caller
+    /// where the graph left them unset). Called inside the element's task.
+    func make(_ properties: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element
+}
+
+/// What an element may know about its place in the pipeline.
+public struct ElementContext: Sendable {
+    /// The element's name in the graph.
+    public var name: String
+    /// Its linked source pads and sink pads, in link order.
+    public var sourcePads: [String]
+    public var sinkPads: [String]
+}
+
+/// A failure inside a pipeline, with where it happened.
+public struct PipelineError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case notNegotiated = "not-negotiated"
+        case failed
+        case invalidGraph = "invalid-graph"
+    }
+    public var code: Code
+    /// The element's name, when known (filled in by the runtime).
+    public var element: String?
+    public var pad: String?
+    public var message: String
+    public var cause: MediaError?
+
+    public init(_ code: Code, _ message: String, element: String? = nil, pad: String? = nil, cause: MediaError? = nil) {
+        self.code = code
+        self.message = message
+        self.element = element
+        self.pad = pad
+        self.cause = cause
+    }
+
+    /// Wraps a media library failure.
+    public init(_ cause: MediaError, element: String? = nil, pad: String? = nil) {
+        self.init(.failed, cause.description, element: element, pad: pad, cause: cause)
+    }
+
+    public var description: String {
+        var path = element ?? "pipeline"
+        if let pad { path += "." + pad }
+        return "\(path): \(code == .failed ? "" : code.rawValue + ": ")\(message)"
+    }
+}
+
+/// Reads typed properties with their schema defaults.
+public struct Properties: Sendable {
+    let values: [String: PropertyValue]
+    let schema: [PropertySchema]
+
+    public init(_ values: [String: PropertyValue], schema: [PropertySchema]) {
+        self.values = values
+        self.schema = schema
+    }
+
+    public func value(_ name: String) -> PropertyValue? {
+        if let v = values[name] { return v }
+        guard let s = schema.first(where: { $0.name == name }), let d = s.defaultValue, case .success(let v) = s.parse(d) else { return nil }
+        return v
+    }
+    public func int(_ name: String) -> Int? { if case .int(let v)? = value(name) { return v }; return nil }
+    public func double(_ name: String) -> Double? {
+        switch value(name) {
+        case .double(let v)?: return v
+        case .int(let v)?: return Double(v)
+        default: return nil
+        }
+    }
+    public func string(_ name: String) -> String? { if case .string(let v)? = value(name) { return v }; return nil }
+    public func fraction(_ name: String) -> Rational? { if case .fraction(let n, let d)? = value(name) { return Rational(Int64(n), Int64(d)) }; return nil }
+    public func bool(_ name: String) -> Bool? { if case .bool(let v)? = value(name) { return v }; return nil }
+}

@@ -1,0 +1,301 @@
+public import Logging
+public import MediaCore
+import Synchronization
+
+/// Pipeline states (GStreamer's).
+public enum PipelineState: String, Sendable, Hashable {
+    case null, ready, paused, playing
+}
+
+/// What the pipeline tells the application, in order, as it runs.
+public enum BusMessage: Sendable {
+    case stateChanged(PipelineState)
+    /// A link's format was fixed (before any item crossed it).
+    case negotiated(element: String, pad: String, format: StreamFormat)
+    case error(PipelineError)
+    case warning(element: String, message: String)
+    /// One sink received end of stream (exactly once per sink).
+    case sinkEndOfStream(String)
+    /// Every sink received end of stream: the pipeline is done.
+    case endOfStream
+    /// A sink's position, in µs of media time.
+    case progress(element: String, positionUs: Int64)
+}
+
+/// What a finished run did.
+public struct PipelineSummary: Sendable {
+    /// Items each sink consumed, by element name.
+    public var itemsPerSink: [String: Int] = [:]
+    /// True when ``Pipeline/stop()`` ended it (sources sent end of stream early).
+    public var stopped = false
+}
+
+/// A checked graph, run: one task per element, a bounded inbox per element,
+/// formats negotiated in band before any item, end of stream drained
+/// through every element (docs/pipelines.md).
+///
+/// `run()` once per instance. `stop()` and `bus` may be used from any task.
+public final class Pipeline: Sendable {
+    /// Messages in the order they happen; finishes when the run ends.
+    public let bus: AsyncStream<BusMessage>
+    private let busContinuation: AsyncStream<BusMessage>.Continuation
+    private let graph: CheckedGraph
+    private let stopping = Atomic<Bool>(false)
+    private let logger: Logger
+
+    /// Items waiting per inbox by default (a `queue` element sets its own).
+    public static let defaultInboxCapacity = 4
+
+    /// - Throws: ``PipelineError`` (`invalidGraph`) when an element's factory cannot run.
+    public init(_ graph: CheckedGraph, logger: Logger = Logger(label: "wasi-media.pipeline")) throws(PipelineError) {
+        for e in graph.elements where !(e.factory is any RunnableElementFactory) {
+            throw PipelineError(.invalidGraph, "element '\(e.factory.name)' can be checked but not run", element: e.name)
+        }
+        self.graph = graph
+        self.logger = logger
+        (bus, busContinuation) = AsyncStream.makeStream(of: BusMessage.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Parses, checks and prepares a launch line.
+    /// - Throws: ``GraphError`` with every problem and its column.
+    public convenience init(launch line: String, registry: ElementRegistry, logger: Logger = Logger(label: "wasi-media.pipeline")) throws(GraphError) {
+        let (spec, map) = try LaunchLine.parse(line)
+        let checked = try GraphChecker.check(spec, sourceMap: map, registry: registry)
+        do { try self.init(checked, logger: logger) } catch {
+            throw GraphError(issues: [GraphIssue(.unknownFactory, error.description, error.element.flatMap { map.elements[$0] })])
+        }
+    }
+
+    /// Asks the sources to end their streams; everything downstream drains and
+    /// finalizes (muxers write their trailers). Thread-safe; idempotent.
+    public func stop() { stopping.store(true, ordering: .relaxed) }
+
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    enum Envelope: Sendable {
+        case format(pad: String, StreamFormat)
+        case item(pad: String, MediaItem)
+        case endOfStream(pad: String)
+    }
+
+    struct Route: Sendable {
+        var target: Int
+        var pad: String
+        var caps: Caps?
+        var link: CheckedGraph.Link
+    }
+
+    /// Runs to the end of every stream.
+    /// - Throws: the first ``PipelineError`` (also posted on the bus); the other
+    ///   elements are then stopped.
+    public func run() async throws(PipelineError) -> PipelineSummary {
+        let elements = graph.elements
+        let index = Dictionary(uniqueKeysWithValues: elements.enumerated().map { ($1.name, $0) })
+        var routes = [[String: Route]](repeating: [:], count: elements.count)
+        var sinkPads = [[String]](repeating: [], count: elements.count)
+        var sourcePads = [[String]](repeating: [], count: elements.count)
+        for link in graph.links {
+            let from = index[link.from.element]!, to = index[link.to.element]!
+            routes[from][link.fromPad] = Route(target: to, pad: link.toPad, caps: link.caps, link: link)
+            sinkPads[to].append(link.toPad)
+            sourcePads[from].append(link.fromPad)
+        }
+        let inboxes: [Inbox<Envelope>?] = elements.indices.map { i in
+            guard !sinkPads[i].isEmpty else { return nil }
+            let capacity = elements[i].factory.name == "queue"
+                ? Properties(elements[i].properties, schema: elements[i].factory.properties).int("max-size-buffers") ?? Self.defaultInboxCapacity
+                : Self.defaultInboxCapacity
+            return Inbox<Envelope>(capacity: max(1, capacity))
+        }
+        let sinks = Set(elements.indices.filter { sourcePads[$0].isEmpty })
+        let run = RunState(inboxes: inboxes, bus: busContinuation, sinkCount: sinks.count)
+        let bus = busContinuation
+
+        bus.yield(.stateChanged(.ready))
+        bus.yield(.stateChanged(.paused))
+        bus.yield(.stateChanged(.playing))
+        await withTaskGroup(of: Void.self) { group in
+            for i in elements.indices {
+                let runner = ElementRunner(spec: elements[i],
+                                           context: ElementContext(name: elements[i].name, sourcePads: sourcePads[i], sinkPads: sinkPads[i]),
+                                           routes: routes[i], inbox: inboxes[i], inboxes: inboxes, bus: bus, pipeline: self)
+                let isSink = sinks.contains(i)
+                group.addTask {
+                    do throws(PipelineError) {
+                        let consumed = try await runner.run()
+                        if isSink { run.sinkFinished(runner.spec.name, consumed: consumed) }
+                    } catch {
+                        var e = error
+                        if e.element == nil { e.element = runner.spec.name }
+                        run.fail(e)
+                    }
+                }
+            }
+        }
+        bus.yield(.stateChanged(.null))
+        bus.finish()
+        if let error = run.failure.withLock({ $0 }) {
+            logger.error("pipeline failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+        var result = run.summary.withLock { $0 }
+        result.stopped = stopping.load(ordering: .relaxed)
+        return result
+    }
+}
+
+/// What the element tasks of one run share.
+final class RunState: Sendable {
+    let failure = Mutex<PipelineError?>(nil)
+    let summary = Mutex(PipelineSummary())
+    let remainingSinks: Atomic<Int>
+    let inboxes: [Inbox<Pipeline.Envelope>?]
+    let bus: AsyncStream<BusMessage>.Continuation
+
+    init(inboxes: [Inbox<Pipeline.Envelope>?], bus: AsyncStream<BusMessage>.Continuation, sinkCount: Int) {
+        self.inboxes = inboxes
+        self.bus = bus
+        remainingSinks = Atomic(sinkCount)
+    }
+
+    /// Records the first failure, posts it, and wakes every task so all stop.
+    func fail(_ error: PipelineError) {
+        let first = failure.withLock { f -> Bool in
+            if f == nil { f = error; return true }
+            return false
+        }
+        guard first else { return }
+        bus.yield(.error(error))
+        inboxes.forEach { $0?.close() }
+    }
+
+    /// A sink saw end of stream on every input: posted once per sink, then once for the pipeline.
+    func sinkFinished(_ name: String, consumed: Int) {
+        summary.withLock { $0.itemsPerSink[name] = consumed }
+        guard failure.withLock({ $0 == nil }) else { return }
+        bus.yield(.sinkEndOfStream(name))
+        if remainingSinks.subtract(1, ordering: .relaxed).newValue == 0 { bus.yield(.endOfStream) }
+    }
+}
+
+/// Runs one element inside its task.
+struct ElementRunner: Sendable {
+    let spec: CheckedGraph.Element
+    let context: ElementContext
+    let routes: [String: Pipeline.Route]
+    let inbox: Inbox<Pipeline.Envelope>?
+    let inboxes: [Inbox<Pipeline.Envelope>?]
+    let bus: AsyncStream<BusMessage>.Continuation
+    let pipeline: Pipeline
+
+    /// Returns the number of items consumed (for sinks).
+    func run() async throws(PipelineError) -> Int {
+        let factory = spec.factory as! any RunnableElementFactory
+        let element = try factory.make(spec.properties, context: context)
+        var consumed = 0
+        if let source = element as? any SourceElement {
+            _ = try await negotiate(element, inputs: [:])
+            while !pipeline.isStopping {
+                var out = Outputs()
+                let result = try source.produce(into: &out)
+                guard await forward(out) else { return consumed }
+                if result == .eos { break }
+            }
+            var out = Outputs()
+            try element.finish(into: &out)
+            _ = await forward(out)
+            await sendEndOfStream()
+            return consumed
+        }
+        guard let inbox else { return 0 }
+        var formats: [String: StreamFormat] = [:]
+        var negotiated = false
+        var pending: [(String, MediaItem)] = []
+        var ended = Set<String>()
+        let expected = Set(context.sinkPads)
+        var lastProgress: Int64 = .min
+        // Sinks report their position; so do elements whose output has no
+        // timestamps (a muxer's bytes), since what follows them cannot.
+        var reportsProgress = context.sourcePads.isEmpty
+        while let envelope = await inbox.receive() {
+            switch envelope {
+            case .format(let pad, let format):
+                formats[pad] = format
+                if !negotiated && Set(formats.keys) == expected {
+                    let outputs = try await negotiate(element, inputs: formats)
+                    reportsProgress = reportsProgress || outputs.values.contains { $0.kind == .bytes }
+                    negotiated = true
+                    for (p, item) in pending { try await handle(element, item, pad: p) }
+                    pending.removeAll()
+                } else if negotiated {
+                    _ = try await negotiate(element, inputs: formats)
+                }
+            case .item(let pad, let item):
+                consumed += 1
+                if reportsProgress, let ts = item.timestampUs, MediaTime.subtract(ts, lastProgress) >= 500_000 {
+                    lastProgress = ts
+                    bus.yield(.progress(element: spec.name, positionUs: ts))
+                }
+                if negotiated { try await handle(element, item, pad: pad) } else { pending.append((pad, item)) }
+            case .endOfStream(let pad):
+                ended.insert(pad)
+                if ended == expected {
+                    var out = Outputs()
+                    try element.finish(into: &out)
+                    _ = await forward(out)
+                    await sendEndOfStream()
+                    return consumed
+                }
+            }
+        }
+        // Closed before end of stream: the pipeline is failing; stop quietly.
+        return consumed
+    }
+
+    private func handle(_ element: any Element, _ item: MediaItem, pad: String) async throws(PipelineError) {
+        var out = Outputs()
+        try element.process(item, on: pad, into: &out)
+        _ = await forward(out)
+    }
+
+    @discardableResult
+    private func negotiate(_ element: any Element, inputs: [String: StreamFormat]) async throws(PipelineError) -> [String: StreamFormat] {
+        var constraints: [String: [Caps]] = [:]
+        for pad in context.sourcePads { constraints[pad] = routes[pad]?.caps.map { [$0] } ?? [] }
+        let formats = try element.negotiate(NegotiationRequest(inputs: inputs, constraints: constraints))
+        for pad in context.sourcePads {
+            guard let format = formats[pad], let route = routes[pad] else {
+                throw PipelineError(.notNegotiated, "the element fixed no format for its linked pad", pad: pad)
+            }
+            if let caps = route.caps, !format.satisfies(caps) {
+                throw PipelineError(.notNegotiated,
+                                    "\(spec.name).\(pad) (\(format)) cannot link to \(route.link.to.element).\(route.pad) through caps \(caps)",
+                                    pad: pad)
+            }
+            bus.yield(.negotiated(element: spec.name, pad: pad, format: format))
+            _ = await inboxes[route.target]?.send(.format(pad: route.pad, format))
+        }
+        return formats
+    }
+
+    /// Sends outputs downstream; false when downstream is gone (the pipeline is failing).
+    private func forward(_ out: Outputs) async -> Bool {
+        for (pad, format) in out.formats {
+            guard let route = routes[pad] else { continue }
+            bus.yield(.negotiated(element: spec.name, pad: pad, format: format))
+            guard await inboxes[route.target]?.send(.format(pad: route.pad, format)) == true else { return false }
+        }
+        for (pad, item) in out.items {
+            guard let route = routes[pad] else { continue }   // an unlinked pad: dropped
+            guard await inboxes[route.target]?.send(.item(pad: route.pad, item)) == true else { return false }
+        }
+        return true
+    }
+
+    private func sendEndOfStream() async {
+        for pad in context.sourcePads {
+            guard let route = routes[pad] else { continue }
+            _ = await inboxes[route.target]?.send(.endOfStream(pad: route.pad))
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import MediaCore
+import MediaFFmpeg
+@testable import MediaPipeline
+
+func tempPath(_ name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wasi-media-pipeline-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent(name).path
+}
+
+/// Collects the bus while a pipeline runs.
+func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusMessage]) {
+    let collector = Task { var all: [BusMessage] = []; for await m in pipeline.bus { all.append(m) }; return all }
+    do {
+        let summary = try await pipeline.run()
+        return (summary, await collector.value)
+    } catch {
+        _ = await collector.value
+        throw error
+    }
+}
+
+@Suite struct PipelineRunTests {
+    @Test func transcodeLaunchLineWritesAPlayableFile() async throws {
+        let out = tempPath("run.mp4")
+        let line = "videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=30/1 ! videoconvert format=rgba8888 ! encode codec=h264 ! mux name=m format=mp4 ! filesink location=\(out)  audiotestsrc num-buffers=47 ! encode codec=aac ! m."
+        let pipeline = try Pipeline(launch: line, registry: .standard)
+        let (summary, messages) = try await runCollecting(pipeline)
+        #expect(summary.itemsPerSink["filesink0"] ?? 0 > 0)
+        // Every link negotiated before data, EOS on the bus once per sink and once overall.
+        let negotiated = messages.compactMap { if case .negotiated(let e, let p, let f) = $0 { return "\(e).\(p)=\(f)" } else { return nil } }
+        #expect(negotiated.contains("videotestsrc0.src=video/x-raw,format=yuv420p,width=320,height=240,framerate=30/1"))
+        #expect(negotiated.contains("videoconvert0.src=video/x-raw,format=rgba8888,width=320,height=240,framerate=30/1"))
+        #expect(messages.filter { if case .sinkEndOfStream = $0 { return true } else { return false } }.count == 1)
+        #expect(messages.filter { if case .endOfStream = $0 { return true } else { return false } }.count == 1)
+        // The file: every frame, in order, and the audio track.
+        let demuxer = try Demuxer(url: out)
+        #expect(demuxer.tracks.map(\.parameters.codecName).sorted() == ["aac", "h264"])
+        let reader = try FrameReader(url: out)
+        var i = 0
+        while let f = try reader.nextFrame() {
+            #expect(TestPattern.frameIndex(in: f) == i)
+            i += 1
+        }
+        #expect(i == 60)
+    }
+
+    @Test func teeFeedsEveryBranchAndEachSinkSeesEOSOnce() async throws {
+        let pipeline = try Pipeline(launch: "videotestsrc num-buffers=25 ! tee name=t ! queue ! fakesink  t. ! queue max-size-buffers=1 ! fakesink  t. ! fakesink", registry: .standard)
+        let (summary, messages) = try await runCollecting(pipeline)
+        #expect(summary.itemsPerSink == ["fakesink0": 25, "fakesink1": 25, "fakesink2": 25])
+        let sinkEOS = messages.compactMap { if case .sinkEndOfStream(let s) = $0 { return s } else { return nil } }
+        #expect(sinkEOS.sorted() == ["fakesink0", "fakesink1", "fakesink2"])
+    }
+
+    @Test func negotiationFailureNamesBothSidesBeforeAnyData() async throws {
+        let pipeline = try Pipeline(launch: "videotestsrc num-buffers=5 ! videoconvert format=nv12 ! video/x-raw,format=rgba8888 ! fakesink", registry: .standard)
+        let error = try await #require(throws: PipelineError.self) { try await runCollecting(pipeline) }
+        #expect(error.code == .notNegotiated)
+        #expect(error.element == "videoconvert0")
+        #expect(error.description.contains("nv12") && error.description.contains("rgba8888"))
+    }
+
+    @Test func encoderErrorsStopThePipelineWithTheElementPath() async throws {
+        let pipeline = try Pipeline(launch: "videotestsrc num-buffers=5 ! video/x-raw,width=321,height=240 ! encode codec=h264 ! fakesink", registry: .standard)
+        let error = try await #require(throws: PipelineError.self) { try await runCollecting(pipeline) }
+        #expect(error.element == "encode0")
+        #expect(error.description.contains("odd"))
+    }
+
+    @Test func stopEndsSourcesAndStillFinalizes() async throws {
+        let out = tempPath("stopped.mkv")
+        let pipeline = try Pipeline(launch: "videotestsrc ! encode ! mux format=mkv ! filesink location=\(out)", registry: .standard)
+        let collector = Task { () -> Int in
+            var progress = 0
+            for await m in pipeline.bus {
+                if case .progress = m { progress += 1; if progress == 2 { pipeline.stop() } }
+            }
+            return progress
+        }
+        let summary = try await pipeline.run()
+        _ = await collector.value
+        #expect(summary.stopped)
+        let reader = try FrameReader(url: out)
+        var frames = 0
+        while try reader.nextFrame() != nil { frames += 1 }
+        #expect(frames > 0)
+    }
+
+    @Test func graphErrorsCarryColumns() throws {
+        let error = try #require(throws: GraphError.self) {
+            try Pipeline(launch: "videotestsrc num-buffer=3 ! fakesnk", registry: .standard)
+        }
+        #expect(error.issues.count == 2)
+        #expect(error.issues[0].range?.column == 14)
+        #expect(error.issues[1].message.contains("did you mean 'fakesink'"))
+    }
+}
