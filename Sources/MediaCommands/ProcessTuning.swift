@@ -31,7 +31,7 @@ extension WasiMediaCommand {
     /// Logs go to stderr at the level named by `WASI_MEDIA_LOG` (`trace`,
     /// `debug`, `info`, `notice`, `warning`, `error`, `critical`), default
     /// `warning`, so the command's own output stays clean.
-    public static func runAsMain() {
+    public static func runAsMain() async {
         ProcessTuning.apply()
         let level = ProcessInfo.processInfo.environment["WASI_MEDIA_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in
@@ -39,6 +39,6 @@ extension WasiMediaCommand {
             handler.logLevel = level
             return handler
         }
-        main()
+        await main()
     }
 }

@@ -1,3 +1,3 @@
 import MediaCommands
 
-WasiMediaCommand.runAsMain()
+await WasiMediaCommand.runAsMain()

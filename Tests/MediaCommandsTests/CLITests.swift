@@ -264,3 +264,55 @@ enum CLI {
         #expect(lines[1].hasPrefix("    ^ "))
     }
 }
+
+@Suite struct RunCLITests {
+    @Test func runsALaunchLineToAPlayableFile() throws {
+        let dir = CLI.tempDir()
+        let out = dir + "/run.mkv"
+        let r = try CLI.run(["run", "videotestsrc num-buffers=45 ! video/x-raw,width=320,height=240 ! encode codec=vp9 ! mux name=m format=mkv ! filesink location=\(out)  audiotestsrc num-buffers=70 ! encode codec=opus ! m."])
+        #expect(r.status == 0, "\(r.stderr)")
+        let streams = try CLI.probe(out)
+        #expect(streams.compactMap { $0["codec_name"] as? String }.sorted() == ["opus", "vp9"])
+        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        #expect(v["nb_read_frames"] as? String == "45")
+    }
+
+    @Test func jsonBusLinesAndGraphFiles() throws {
+        let dir = CLI.tempDir()
+        let graph = dir + "/g.json"
+        let toJSON = try CLI.run(["graph", "convert", "videotestsrc num-buffers=5 ! tee name=t ! fakesink  t. ! fakesink"])
+        try Data(toJSON.stdout.utf8).write(to: URL(fileURLWithPath: graph))
+        let r = try CLI.run(["run", "--graph", graph, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.allSatisfy { $0 != nil })
+        let types = lines.compactMap { $0?["type"] as? String }
+        #expect(types.filter { $0 == "sink-eos" }.count == 2)
+        #expect(types.filter { $0 == "eos" }.count == 1)
+        #expect(types.firstIndex(of: "negotiated")! < types.firstIndex(of: "sink-eos")!)
+    }
+
+    @Test func failuresGoToStderrWithTheElementPath() throws {
+        let bad = try CLI.run(["run", "videotestsrc num-bufers=5 ! fakesink"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("^^^^^^^^^^^^") && bad.stderr.contains("did you mean 'num-buffers'"))
+        let failing = try CLI.run(["run", "videotestsrc num-buffers=3 ! video/x-raw,width=321 ! encode ! fakesink"])
+        #expect(failing.status != 0)
+        #expect(failing.stderr.contains("encode0") && failing.stderr.contains("odd"))
+    }
+
+    @Test func elementsListsAndDescribes() throws {
+        let list = try CLI.run(["elements"])
+        for name in ["videotestsrc", "audiotestsrc", "videoconvert", "videoscale", "encode", "mux", "filesink", "fakesink", "tee", "queue"] {
+            #expect(list.stdout.contains(name))
+        }
+        let json = try CLI.run(["elements", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let encode = try #require(object?["encode"] as? [String: Any])
+        #expect((encode["properties"] as? [[String: Any]])?.contains { $0["name"] as? String == "codec" } == true)
+        let one = try CLI.run(["elements", "tee"])
+        #expect(one.stdout.contains("src_%u") && one.stdout.contains("request"))
+        let missing = try CLI.run(["elements", "teee"])
+        #expect(missing.status != 0 && missing.stderr.contains("did you mean tee"))
+    }
+}
