@@ -98,3 +98,50 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(error.issues[1].message.contains("did you mean 'fakesink'"))
     }
 }
+
+@Suite struct DemuxPipelineTests {
+    static func clip() throws -> String {
+        let path = tempPath("source-\(UUID().uuidString.prefix(6)).mp4")
+        var s = TestClip.Settings()
+        s.seconds = 1
+        s.width = 320
+        s.height = 240
+        try TestClip.write(to: path, s)
+        return path
+    }
+
+    /// The seed's "stream transcoding": demux, decode, rescale, re-encode at another bitrate, mux.
+    @Test func streamTranscodingThroughThePipeline() async throws {
+        let input = try Self.clip()
+        let out = tempPath("transcoded.webm")
+        let line = "filesrc location=\(input) ! demux name=d  d.video_0 ! decode ! videoscale width=160 height=120 ! encode codec=vp9 bitrate=300000 ! mux name=m format=webm ! filesink location=\(out)  d.audio_0 ! decode ! encode codec=opus ! m."
+        let (_, messages) = try await runCollecting(try Pipeline(launch: line, registry: .standard))
+        let negotiated = messages.compactMap { if case .negotiated(let e, let p, let f) = $0 { return "\(e).\(p)=\(f)" } else { return nil } }
+        #expect(negotiated.contains { $0.hasPrefix("d.video_0=video/x-h264,codec=avc1.") })
+        #expect(negotiated.contains("videoscale0.src=video/x-raw,format=yuv420p,width=160,height=120,framerate=30/1"))
+        let demuxer = try Demuxer(url: out)
+        #expect(demuxer.tracks.map(\.codec).sorted().first?.hasPrefix("opus") == true)
+        let reader = try FrameReader(url: out)
+        var i = 0
+        while let f = try reader.nextFrame() {
+            #expect(f.width == 160 && f.height == 120)
+            i += 1
+        }
+        #expect(i == 30)
+    }
+
+    @Test func unnamedDemuxPadsAreChosenByWhatDownstreamTakes() async throws {
+        let input = try Self.clip()
+        let (summary, _) = try await runCollecting(try Pipeline(launch: "filesrc location=\(input) ! demux ! decode format=rgba8888 ! fakesink", registry: .standard))
+        #expect(summary.itemsPerSink["fakesink0"] == 30)
+    }
+
+    @Test func garbageInputFailsInTheDemuxer() async throws {
+        let junk = tempPath("junk.bin")
+        FileManager.default.createFile(atPath: junk, contents: Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 5) }))
+        let error = try await #require(throws: PipelineError.self) {
+            try await runCollecting(try Pipeline(launch: "filesrc location=\(junk) ! demux ! decode ! fakesink", registry: .standard))
+        }
+        #expect(error.element == "demux0")
+    }
+}

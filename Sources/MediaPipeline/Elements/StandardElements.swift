@@ -71,6 +71,27 @@ extension ElementRegistry {
             example: "videotestsrc num-buffers=30 ! encode ! mux ! filesink location=out.mp4",
             maker: { p, _ throws(PipelineError) in try FileSink(p) }),
         BuiltinFactory(
+            name: "filesrc", summary: "Reads a file's bytes",
+            padTemplates: [PadTemplate("src", .source, kinds: [.bytes])],
+            properties: [PropertySchema("location", .string, doc: "the file to read"),
+                         PropertySchema("blocksize", .int(1...16_777_216), default: "65536", doc: "bytes per block")],
+            example: "filesrc location=in.mp4 ! demux name=d  d.video_0 ! decode ! fakesink",
+            maker: { p, _ throws(PipelineError) in try FileSrc(p) }),
+        BuiltinFactory(
+            name: "demux", summary: "Splits container bytes into encoded streams (sometimes pads video_%u, audio_%u)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.bytes]),
+                           PadTemplate("video_%u", .source, .sometimes, kinds: [.encodedVideo]),
+                           PadTemplate("audio_%u", .source, .sometimes, kinds: [.encodedAudio])],
+            properties: [],
+            example: "filesrc location=in.mkv ! demux name=d  d.video_0 ! decode ! videoscale width=640 height=360 ! encode ! mux ! filesink location=small.mp4",
+            maker: { _, _ in Demux() }),
+        BuiltinFactory(
+            name: "decode", summary: "Decodes an encoded stream to raw video (format= picks the pixel format) or f32-planar audio",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.encodedVideo, .encodedAudio]), PadTemplate("src", .source, kinds: [.rawVideo, .rawAudio])],
+            properties: [PropertySchema("format", .choice(pixelFormats), default: "yuv420p", doc: "pixel format of decoded video (downstream caps win)")],
+            example: "filesrc location=in.mp4 ! demux name=d  d.video_0 ! decode format=rgba8888 ! fakesink",
+            maker: { p, _ in Decode(p) }),
+        BuiltinFactory(
             name: "fakesink", summary: "Takes anything and drops it",
             padTemplates: [PadTemplate("sink", .sink, kinds: allKinds)], properties: [],
             example: "videotestsrc num-buffers=100 ! fakesink",

@@ -178,8 +178,8 @@ final class RunState: Sendable {
     }
 }
 
-/// Runs one element inside its task.
-struct ElementRunner: Sendable {
+/// Runs one element inside its task; used by that task only.
+final class ElementRunner: @unchecked Sendable {
     let spec: CheckedGraph.Element
     let context: ElementContext
     let routes: [String: Pipeline.Route]
@@ -187,6 +187,45 @@ struct ElementRunner: Sendable {
     let inboxes: [Inbox<Pipeline.Envelope>?]
     let bus: AsyncStream<BusMessage>.Continuation
     let pipeline: Pipeline
+    /// Sometimes-pads that appeared (`video_0`), bound to the link made for their pattern (`video_%u`).
+    private var aliases: [String: String] = [:]
+
+    init(spec: CheckedGraph.Element, context: ElementContext, routes: [String: Pipeline.Route], inbox: Inbox<Pipeline.Envelope>?,
+         inboxes: [Inbox<Pipeline.Envelope>?], bus: AsyncStream<BusMessage>.Continuation, pipeline: Pipeline) {
+        self.spec = spec
+        self.context = context
+        self.routes = routes
+        self.inbox = inbox
+        self.inboxes = inboxes
+        self.bus = bus
+        self.pipeline = pipeline
+    }
+
+    /// The route for an output pad: its own link, or the pattern link it was bound to when it appeared.
+    private func route(for pad: String, format: StreamFormat?) -> (key: String, route: Pipeline.Route)? {
+        if let r = routes[pad] { return (pad, r) }
+        if let key = aliases[pad] { return routes[key].map { (key, $0) } }
+        let bound = Set(aliases.values)
+        for (key, r) in routes.sorted(by: { $0.key < $1.key }) where key.contains("%u") && !bound.contains(key) {
+            let template = PadTemplate(key, .source, .sometimes, kinds: r.link.kinds)
+            guard template.matches(pad), format.map({ r.link.kinds.contains($0.kind) }) ?? true else { continue }
+            aliases[pad] = key
+            return (key, r)
+        }
+        return nil
+    }
+
+    /// Checks `format` against the link's caps filter and sends it downstream.
+    private func announce(_ format: StreamFormat, on pad: String) async throws(PipelineError) -> Bool {
+        guard let (_, r) = route(for: pad, format: format) else { return true }   // an unlinked pad
+        if let caps = r.caps, !format.satisfies(caps) {
+            throw PipelineError(.notNegotiated,
+                                "\(spec.name).\(pad) (\(format)) cannot link to \(r.link.to.element).\(r.pad) through caps \(caps)",
+                                pad: pad)
+        }
+        bus.yield(.negotiated(element: spec.name, pad: pad, format: format))
+        return await inboxes[r.target]?.send(.format(pad: r.pad, format)) == true
+    }
 
     /// Returns the number of items consumed (for sinks).
     func run() async throws(PipelineError) -> Int {
@@ -198,12 +237,12 @@ struct ElementRunner: Sendable {
             while !pipeline.isStopping {
                 var out = Outputs()
                 let result = try source.produce(into: &out)
-                guard await forward(out) else { return consumed }
+                guard try await forward(out) else { return consumed }
                 if result == .eos { break }
             }
             var out = Outputs()
             try element.finish(into: &out)
-            _ = await forward(out)
+            _ = try await forward(out)
             await sendEndOfStream()
             return consumed
         }
@@ -242,7 +281,7 @@ struct ElementRunner: Sendable {
                 if ended == expected {
                     var out = Outputs()
                     try element.finish(into: &out)
-                    _ = await forward(out)
+                    _ = try await forward(out)
                     await sendEndOfStream()
                     return consumed
                 }
@@ -255,7 +294,7 @@ struct ElementRunner: Sendable {
     private func handle(_ element: any Element, _ item: MediaItem, pad: String) async throws(PipelineError) {
         var out = Outputs()
         try element.process(item, on: pad, into: &out)
-        _ = await forward(out)
+        _ = try await forward(out)
     }
 
     @discardableResult
@@ -263,38 +302,31 @@ struct ElementRunner: Sendable {
         var constraints: [String: [Caps]] = [:]
         for pad in context.sourcePads { constraints[pad] = routes[pad]?.caps.map { [$0] } ?? [] }
         let formats = try element.negotiate(NegotiationRequest(inputs: inputs, constraints: constraints))
-        for pad in context.sourcePads {
-            guard let format = formats[pad], let route = routes[pad] else {
-                throw PipelineError(.notNegotiated, "the element fixed no format for its linked pad", pad: pad)
-            }
-            if let caps = route.caps, !format.satisfies(caps) {
-                throw PipelineError(.notNegotiated,
-                                    "\(spec.name).\(pad) (\(format)) cannot link to \(route.link.to.element).\(route.pad) through caps \(caps)",
-                                    pad: pad)
-            }
-            bus.yield(.negotiated(element: spec.name, pad: pad, format: format))
-            _ = await inboxes[route.target]?.send(.format(pad: route.pad, format))
+        // Always-pads must be fixed now; sometimes-pads (patterns) announce their format when they appear.
+        let later = spec.factory.templates(.source).filter { $0.presence == .sometimes }
+        for pad in context.sourcePads where formats[pad] == nil && !later.contains(where: { $0.name == pad || $0.matches(pad) }) {
+            throw PipelineError(.notNegotiated, "the element fixed no format for its linked pad", pad: pad)
+        }
+        for (pad, format) in formats.sorted(by: { $0.key < $1.key }) {
+            _ = try await announce(format, on: pad)
         }
         return formats
     }
 
     /// Sends outputs downstream; false when downstream is gone (the pipeline is failing).
-    private func forward(_ out: Outputs) async -> Bool {
+    private func forward(_ out: Outputs) async throws(PipelineError) -> Bool {
         for (pad, format) in out.formats {
-            guard let route = routes[pad] else { continue }
-            bus.yield(.negotiated(element: spec.name, pad: pad, format: format))
-            guard await inboxes[route.target]?.send(.format(pad: route.pad, format)) == true else { return false }
+            guard try await announce(format, on: pad) else { return false }
         }
         for (pad, item) in out.items {
-            guard let route = routes[pad] else { continue }   // an unlinked pad: dropped
-            guard await inboxes[route.target]?.send(.item(pad: route.pad, item)) == true else { return false }
+            guard let (_, r) = route(for: pad, format: nil) else { continue }   // an unlinked pad: dropped
+            guard await inboxes[r.target]?.send(.item(pad: r.pad, item)) == true else { return false }
         }
         return true
     }
 
     private func sendEndOfStream() async {
-        for pad in context.sourcePads {
-            guard let route = routes[pad] else { continue }
+        for route in routes.values {
             _ = await inboxes[route.target]?.send(.endOfStream(pad: route.pad))
         }
     }
