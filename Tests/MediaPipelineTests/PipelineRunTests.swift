@@ -145,3 +145,64 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(error.element == "demux0")
     }
 }
+
+@Suite struct AudioPipelineTests {
+    /// Amplitude of the `frequency` component of `x` (Goertzel), in the units of x.
+    static func amplitude(_ x: ArraySlice<Float>, frequency: Double, rate: Double) -> Double {
+        let w = 2 * Double.pi * frequency / rate
+        var s1 = 0.0, s2 = 0.0
+        for v in x { let s0 = Double(v) + 2 * cos(w) * s1 - s2; s2 = s1; s1 = s0 }
+        let power = s1 * s1 + s2 * s2 - 2 * cos(w) * s1 * s2
+        return 2 * power.squareRoot() / Double(x.count)
+    }
+
+    static func decodeAll(_ path: String) throws -> (samples: [Float], rate: Int, channels: Int) {
+        let demuxer = try Demuxer(url: path)
+        let track = try #require(demuxer.tracks.first)
+        let decoder = try AudioDecoder(parameters: track.parameters)
+        var out: [Float] = []
+        while let c = try demuxer.readChunk(trackId: track.id) {
+            try decoder.decode(c)
+            for a in decoder.takeDecodedAudio() { out += a.samples(channel: 0) }
+        }
+        try decoder.flush()
+        for a in decoder.takeDecodedAudio() { out += a.samples(channel: 0) }
+        return (out, track.parameters.sampleRate, track.parameters.channels)
+    }
+
+    /// The seed's "mixing multiple audio tracks with host-provided resampling", muxed with no real-time clock.
+    @Test func mixerResamplesAndAppliesGains() async throws {
+        let out = tempPath("mix.mkv")
+        let line = "audiotestsrc freq=440 num-buffers=100 ! mix.  audiotestsrc freq=660 rate=44100 num-buffers=100 ! mix.  audiomixer name=mix gains=0.5,0.25 ! encode codec=flac ! mux format=mkv ! filesink location=\(out)"
+        _ = try await runCollecting(try Pipeline(launch: line, registry: .standard))
+        let (samples, rate, channels) = try Self.decodeAll(out)
+        #expect(rate == 48_000 && channels == 2)
+        // The longer input lasts 100 x 1024 / 44100 s.
+        let expected = 100 * 1024 * 48_000 / 44_100
+        #expect(abs(samples.count - expected) < 64, "\(samples.count) samples, expected about \(expected)")
+        let middle = samples[9_600..<57_600]
+        // Tones of amplitude 0.5, scaled by their gains; nothing in between.
+        #expect(abs(Self.amplitude(middle, frequency: 440, rate: 48_000) - 0.25) < 0.01)
+        #expect(abs(Self.amplitude(middle, frequency: 660, rate: 48_000) - 0.125) < 0.01)
+        #expect(Self.amplitude(middle, frequency: 550, rate: 48_000) < 0.01)
+    }
+
+    @Test func convertAndResampleChangeTheFormat() async throws {
+        let out = tempPath("converted.mkv")
+        let (_, messages) = try await runCollecting(try Pipeline(
+            launch: "audiotestsrc rate=44100 num-buffers=20 ! audioresample rate=16000 ! audioconvert format=s16-interleaved channels=1 ! encode codec=flac ! mux format=mkv ! filesink location=\(out)",
+            registry: .standard))
+        let negotiated = messages.compactMap { if case .negotiated(let e, _, let f) = $0 { return "\(e)=\(f)" } else { return nil } }
+        #expect(negotiated.contains("audioconvert0=audio/x-raw,format=s16-interleaved,rate=16000,channels=1"))
+        let (samples, rate, channels) = try Self.decodeAll(out)
+        #expect(rate == 16_000 && channels == 1)
+        #expect(abs(samples.count - 20 * 1024 * 16_000 / 44_100) < 32)
+    }
+
+    @Test func badGainsAreRefused() async throws {
+        let error = try await #require(throws: PipelineError.self) {
+            try await runCollecting(try Pipeline(launch: "audiotestsrc num-buffers=2 ! mix.  audiomixer name=mix gains=loud ! fakesink", registry: .standard))
+        }
+        #expect(error.element == "mix" && error.description.contains("'loud'"))
+    }
+}

@@ -44,6 +44,30 @@ extension ElementRegistry {
             example: "videotestsrc ! videoscale width=640 height=360 ! fakesink",
             maker: { p, _ in VideoConvert(format: nil, width: p.int("width"), height: p.int("height")) }),
         BuiltinFactory(
+            name: "audioconvert", summary: "Converts sample format and channel count (libswresample)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawAudio]), PadTemplate("src", .source, kinds: [.rawAudio])],
+            properties: [PropertySchema("format", .choice(SampleFormat.allCases.map(\.witName)), doc: "output sample format; unset follows downstream caps, else keeps the input's"),
+                         PropertySchema("channels", .int(1...255), doc: "output channels (FFmpeg's default down/up-mix); unset follows downstream caps")],
+            example: "audiotestsrc num-buffers=50 ! audioconvert format=s16-interleaved channels=1 ! fakesink",
+            maker: { p, _ in AudioConvert(format: p.string("format").flatMap(SampleFormat.init(name:)), rate: nil, channels: p.int("channels")) }),
+        BuiltinFactory(
+            name: "audioresample", summary: "Changes the sample rate (libswresample)",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawAudio]), PadTemplate("src", .source, kinds: [.rawAudio])],
+            properties: [PropertySchema("rate", .int(1...768_000), doc: "output rate in Hz; unset follows downstream caps")],
+            example: "audiotestsrc rate=44100 num-buffers=50 ! audioresample rate=48000 ! fakesink",
+            maker: { p, _ in AudioConvert(format: nil, rate: p.int("rate"), channels: nil) }),
+        BuiltinFactory(
+            name: "audiomixer", summary: "Mixes inputs (request pads sink_%u) with per-pad gains into one f32-planar output",
+            padTemplates: [PadTemplate("sink_%u", .sink, .request, kinds: [.rawAudio]), PadTemplate("src", .source, kinds: [.rawAudio])],
+            properties: [
+                PropertySchema("rate", .int(1...768_000), default: "48000", doc: "output sample rate in Hz; inputs are resampled to it"),
+                PropertySchema("channels", .int(1...255), default: "2", doc: "output channels; inputs are mixed up or down to it"),
+                PropertySchema("gains", .string, doc: "gains by sink pad number, comma-separated (gains=0.5,1.0); missing ones are 1.0"),
+                PropertySchema("samplesperbuffer", .int(1...1_048_576), default: "1024", doc: "samples per channel in each output run"),
+            ],
+            example: "audiotestsrc freq=440 num-buffers=100 ! mix.  audiotestsrc freq=660 rate=44100 num-buffers=100 ! mix.  audiomixer name=mix gains=0.5,0.25 ! encode codec=flac ! mux format=mkv ! filesink location=mix.mkv",
+            maker: { p, _ throws(PipelineError) in try AudioMixer(p) }),
+        BuiltinFactory(
             name: "encode", summary: "Encodes raw video or audio (the WIT codecs, hardware first)",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo, .rawAudio]), PadTemplate("src", .source, kinds: [.encodedVideo, .encodedAudio])],
             properties: [
