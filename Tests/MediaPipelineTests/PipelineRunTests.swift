@@ -206,3 +206,34 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(error.element == "mix" && error.description.contains("'loud'"))
     }
 }
+
+@Suite struct InboxTests {
+    @Test(arguments: [LeakPolicy.upstream, .downstream])
+    func leakyInboxesDropInsteadOfWaiting(policy: LeakPolicy) async {
+        let inbox = Inbox<Int>(capacity: 3, leak: policy, droppable: { $0 >= 0 })
+        #expect(await inbox.send(-1))          // an "event": never dropped
+        for i in 0..<10 { #expect(await inbox.send(i)) }   // never waits
+        #expect(inbox.dropped == 8)
+        var got: [Int] = []
+        inbox.close()
+        while let v = await inbox.receive() { got.append(v) }
+        #expect(got == (policy == .upstream ? [-1, 0, 1] : [-1, 8, 9]))
+    }
+
+    @Test func boundedInboxMakesTheSenderWaitUntilTheReceiverTakes() async {
+        let inbox = Inbox<Int>(capacity: 2)
+        let sender = Task { for i in 0..<100 { _ = await inbox.send(i) }; inbox.close() }
+        var got: [Int] = []
+        while let v = await inbox.receive() {
+            #expect(inbox.count <= 2)
+            got.append(v)
+        }
+        await sender.value
+        #expect(got == Array(0..<100))
+    }
+
+    @Test func aLeakyQueueInAPipelinePassesEverythingWhenTheSinkKeepsUp() async throws {
+        let (summary, _) = try await runCollecting(try Pipeline(launch: "videotestsrc num-buffers=20 ! queue leaky=downstream max-size-buffers=64 ! fakesink", registry: .standard))
+        #expect(summary.itemsPerSink["fakesink0"] == 20)
+    }
+}

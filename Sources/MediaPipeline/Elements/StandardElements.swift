@@ -129,7 +129,9 @@ extension ElementRegistry {
         BuiltinFactory(
             name: "queue", summary: "A bounded buffer that decouples the elements on each side",
             padTemplates: [PadTemplate("sink", .sink, kinds: allKinds), PadTemplate("src", .source, kinds: allKinds)],
-            properties: [PropertySchema("max-size-buffers", .int(1...100_000), default: "16", doc: "items held before upstream waits")],
+            properties: [PropertySchema("max-size-buffers", .int(1...100_000), default: "16", doc: "items held before upstream waits (or, when leaky, before one is dropped)"),
+                         PropertySchema("leaky", .choice(["none", "upstream", "downstream"]), default: "none",
+                                        doc: "when full: wait (none), drop the new item (upstream), or drop the oldest (downstream); for live sources")],
             example: "videotestsrc ! queue max-size-buffers=8 ! fakesink",
             maker: { _, _ in Queue() }),
     ])

@@ -5,6 +5,16 @@ import Synchronization
 /// `send` suspends while the inbox is full, `receive` while it is empty;
 /// neither blocks a thread. `close` wakes everyone: later sends return
 /// false, `receive` drains what is left and then returns nil. Thread-safe.
+/// What a full inbox does with one more item.
+enum LeakPolicy: String, Sendable {
+    /// The sender waits for room (the default: nothing is lost).
+    case none
+    /// The new item is dropped (GStreamer's `leaky=upstream`).
+    case upstream
+    /// The oldest waiting item is dropped to make room (`leaky=downstream`).
+    case downstream
+}
+
 final class Inbox<Item: Sendable>: Sendable {
     private struct State {
         var items: [Item] = []
@@ -12,6 +22,7 @@ final class Inbox<Item: Sendable>: Sendable {
         var closed = false
         var receiver: CheckedContinuation<Item?, Never>? = nil
         var senders: [CheckedContinuation<Void, Never>] = []
+        var dropped = 0
         var count: Int { items.count - head }
 
         mutating func pop() -> Item {
@@ -30,11 +41,19 @@ final class Inbox<Item: Sendable>: Sendable {
     private enum SendStep { case deliver(CheckedContinuation<Item?, Never>), stored, closed, wait }
     private enum ReceiveStep { case item(Item, CheckedContinuation<Void, Never>?), end, wait }
     let capacity: Int
+    let leak: LeakPolicy
+    /// Decides which items a leaky inbox may drop (events never are).
+    let droppable: @Sendable (Item) -> Bool
 
-    init(capacity: Int) {
+    init(capacity: Int, leak: LeakPolicy = .none, droppable: @escaping @Sendable (Item) -> Bool = { _ in true }) {
         precondition(capacity > 0)
         self.capacity = capacity
+        self.leak = leak
+        self.droppable = droppable
     }
+
+    /// Items a leaky inbox has dropped so far.
+    var dropped: Int { state.withLock { $0.dropped } }
 
     /// Delivers `item`, waiting for room; false when the inbox was closed.
     func send(_ item: Item) async -> Bool {
@@ -43,7 +62,20 @@ final class Inbox<Item: Sendable>: Sendable {
                 if s.closed { return .closed }
                 if let r = s.receiver { s.receiver = nil; return .deliver(r) }
                 if s.count < capacity { s.items.append(item); return .stored }
-                return .wait
+                switch leak {
+                case .none: return .wait
+                case .upstream:
+                    guard droppable(item) else { return .wait }
+                    s.dropped += 1
+                    return .stored
+                case .downstream:
+                    // Drop the oldest droppable item, keeping events in order.
+                    guard let victim = (s.head..<s.items.count).first(where: { droppable(s.items[$0]) }) else { return .wait }
+                    s.items.remove(at: victim)
+                    s.items.append(item)
+                    s.dropped += 1
+                    return .stored
+                }
             }
             switch step {
             case .deliver(let r): r.resume(returning: item); return true

@@ -102,10 +102,12 @@ public final class Pipeline: Sendable {
         }
         let inboxes: [Inbox<Envelope>?] = elements.indices.map { i in
             guard !sinkPads[i].isEmpty else { return nil }
-            let capacity = elements[i].factory.name == "queue"
-                ? Properties(elements[i].properties, schema: elements[i].factory.properties).int("max-size-buffers") ?? Self.defaultInboxCapacity
-                : Self.defaultInboxCapacity
-            return Inbox<Envelope>(capacity: max(1, capacity))
+            guard elements[i].factory.name == "queue" else { return Inbox<Envelope>(capacity: Self.defaultInboxCapacity) }
+            // A queue's own settings shape its inbox: depth, and what to drop when full.
+            let p = Properties(elements[i].properties, schema: elements[i].factory.properties)
+            return Inbox<Envelope>(capacity: max(1, p.int("max-size-buffers") ?? Self.defaultInboxCapacity),
+                                   leak: p.string("leaky").flatMap(LeakPolicy.init(rawValue:)) ?? .none,
+                                   droppable: { if case .item = $0 { return true } else { return false } })
         }
         let sinks = Set(elements.indices.filter { sourcePads[$0].isEmpty })
         let run = RunState(inboxes: inboxes, bus: busContinuation, sinkCount: sinks.count)
