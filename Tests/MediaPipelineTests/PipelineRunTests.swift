@@ -237,3 +237,27 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(summary.itemsPerSink["fakesink0"] == 20)
     }
 }
+
+@Suite struct VideoRateTests {
+    /// Frame indices (from the test pattern) of a file written by a pipeline.
+    static func indices(_ path: String) throws -> [(index: Int, timestampUs: Int64)] {
+        let reader = try FrameReader(url: path)
+        var out: [(Int, Int64)] = []
+        while let f = try reader.nextFrame() { out.append((TestPattern.frameIndex(in: f), f.timestampUs)) }
+        return out
+    }
+
+    @Test(arguments: [("15/1", 15, 2.0), ("60/1", 60, 0.5), ("24/1", 24, 1.25)])
+    func framesAreDroppedOrRepeatedOntoTheNewRate(rate: String, count: Int, step: Double) async throws {
+        let out = tempPath("rate-\(count).mkv")
+        _ = try await runCollecting(try Pipeline(
+            launch: "videotestsrc num-buffers=30 framerate=30/1 ! videorate framerate=\(rate) ! encode codec=h264 ! mux format=mkv ! filesink location=\(out)",
+            registry: .standard))
+        let frames = try Self.indices(out)
+        #expect(frames.count == count, "\(rate): \(frames.count) frames")
+        for (k, f) in frames.enumerated() {
+            // Slot k shows the input frame on screen at k/rate: floor(k * step), in 1/30 s input frames.
+            #expect(f.index == Int((Double(k) * step).rounded(.down)), "\(rate) slot \(k)")
+        }
+    }
+}

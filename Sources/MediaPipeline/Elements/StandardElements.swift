@@ -44,6 +44,12 @@ extension ElementRegistry {
             example: "videotestsrc ! videoscale width=640 height=360 ! fakesink",
             maker: { p, _ in VideoConvert(format: nil, width: p.int("width"), height: p.int("height")) }),
         BuiltinFactory(
+            name: "videorate", summary: "Regular frame timing at a set rate, dropping or repeating frames",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo]), PadTemplate("src", .source, kinds: [.rawVideo])],
+            properties: [PropertySchema("framerate", .fraction, doc: "output frames per second; unset follows downstream caps, else keeps the input's")],
+            example: "videotestsrc num-buffers=60 ! videorate framerate=24/1 ! encode ! mux ! filesink location=24fps.mp4",
+            maker: { p, _ in VideoRate(p) }),
+        BuiltinFactory(
             name: "audioconvert", summary: "Converts sample format and channel count (libswresample)",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.rawAudio]), PadTemplate("src", .source, kinds: [.rawAudio])],
             properties: [PropertySchema("format", .choice(SampleFormat.allCases.map(\.witName)), doc: "output sample format; unset follows downstream caps, else keeps the input's"),
