@@ -261,3 +261,39 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         }
     }
 }
+
+@Suite struct URISrcTests {
+    @Test func readsOverHTTPIntoThePipeline() async throws {
+        let input = try DemuxPipelineTests.clip()
+        let dir = (input as NSString).deletingLastPathComponent, name = (input as NSString).lastPathComponent
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", """
+            import functools, http.server, sys
+            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+            handler.log_message = lambda *a: None
+            httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            print(httpd.server_address[1], flush=True)
+            httpd.serve_forever()
+            """, dir]
+        let pipe = Pipe()
+        server.standardOutput = pipe
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        var portText = ""
+        while !portText.hasSuffix("\n") {
+            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { break }
+            portText += String(decoding: byte, as: UTF8.self)
+        }
+        let port = try #require(Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let (summary, _) = try await runCollecting(try Pipeline(
+            launch: "urisrc uri=http://127.0.0.1:\(port)/\(name) ! demux ! decode ! fakesink", registry: .standard))
+        #expect(summary.itemsPerSink["fakesink0"] == 30)
+
+        let error = try await #require(throws: PipelineError.self) {
+            try await runCollecting(try Pipeline(launch: "urisrc uri=http://127.0.0.1:\(port)/missing.mp4 ! demux ! fakesink", registry: .standard))
+        }
+        #expect(error.element == "urisrc0" && error.description.contains("missing.mp4"))
+    }
+}

@@ -39,6 +39,26 @@ final class FileSrc: SourceElement {
     }
 }
 
+/// `urisrc`: the bytes behind a URL (any protocol FFmpeg opens).
+final class URISrc: SourceElement {
+    let reader: URLReader
+
+    init(_ p: Properties) throws(PipelineError) {
+        guard let uri = p.string("uri"), !uri.isEmpty else { throw PipelineError(.failed, "uri is not set") }
+        reader = try media { () throws(MediaError) in try URLReader(url: uri) }
+    }
+
+    func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
+        ["src": .bytes(ContainerFormat(path: reader.url))]
+    }
+
+    func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult {
+        guard let bytes = try media({ () throws(MediaError) in try reader.read() }) else { return .eos }
+        if !bytes.isEmpty { out.emit(.bytes(bytes)) }
+        return .ok
+    }
+}
+
 /// `demux`: container bytes to encoded streams on sometimes-pads `video_%u`
 /// and `audio_%u`, which appear (with their formats) once the header is read.
 final class Demux: Element {

@@ -108,6 +108,12 @@ extension ElementRegistry {
             example: "filesrc location=in.mp4 ! demux name=d  d.video_0 ! decode ! fakesink",
             maker: { p, _ throws(PipelineError) in try FileSrc(p) }),
         BuiltinFactory(
+            name: "urisrc", summary: "Reads the bytes behind a URL (file, http, tcp, udp, srt, rtmp...)",
+            padTemplates: [PadTemplate("src", .source, kinds: [.bytes])],
+            properties: [PropertySchema("uri", .string, doc: "the URL to read")],
+            example: "urisrc uri=http://127.0.0.1:8080/clip.mp4 ! demux ! decode ! fakesink",
+            maker: { p, _ throws(PipelineError) in try URISrc(p) }),
+        BuiltinFactory(
             name: "demux", summary: "Splits container bytes into encoded streams (sometimes pads video_%u, audio_%u)",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.bytes]),
                            PadTemplate("video_%u", .source, .sometimes, kinds: [.encodedVideo]),
