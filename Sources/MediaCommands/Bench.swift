@@ -4,10 +4,10 @@ import MediaCore
 import MediaFFmpeg
 
 /// `wasi-media bench transcode`: our transcode against the ffmpeg CLI, interleaved.
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks against peers, printing ratios.",
-        subcommands: [TranscodeBench.self])
+        subcommands: [TranscodeBench.self, ChainBench.self])
 }
 
 struct TranscodeBench: ParsableCommand {
