@@ -297,3 +297,42 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(error.element == "urisrc0" && error.description.contains("missing.mp4"))
     }
 }
+
+@Suite struct ImageSequenceTests {
+    /// Writes test-pattern frames as binary PPM images, numbered from 1.
+    static func writeSequence(count: Int, in dir: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for i in 0..<count {
+            let frame = try TestPattern.videoFrame(index: i, width: 320, height: 240, format: .rgba8888)
+            var bytes = Array("P6\n320 240\n255\n".utf8)
+            bytes.reserveCapacity(bytes.count + 320 * 240 * 3)
+            frame.buffer.withUnsafeBytes { raw in
+                for p in 0..<(320 * 240) { bytes += [raw[p * 4], raw[p * 4 + 1], raw[p * 4 + 2]] }
+            }
+            let name = String(format: "img%04d.ppm", i + 1)
+            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes))
+        }
+    }
+
+    /// The seed's "stitching sequential rendered images into a video container".
+    @Test func imagesBecomeAVideoAtTheGivenRate() async throws {
+        let dir = tempPath("sequence")
+        try Self.writeSequence(count: 12, in: dir)
+        let out = tempPath("sequence.mkv")
+        _ = try await runCollecting(try Pipeline(
+            launch: "multifilesrc location=\(dir)/img%04d.ppm framerate=24/1 ! encode codec=h264 ! mux format=mkv ! filesink location=\(out)",
+            registry: .standard))
+        let frames = try VideoRateTests.indices(out)
+        #expect(frames.map(\.index) == Array(0..<12))
+        // Matroska keeps milliseconds: frame k at k/24 s.
+        for (k, f) in frames.enumerated() { #expect(abs(f.timestampUs - Int64(k) * 1_000_000 / 24) <= 1_000) }
+    }
+
+    /// Elements open their files when the pipeline runs, inside their own task.
+    @Test func aPatternThatMatchesNothingIsAClearError() async throws {
+        let pipeline = try Pipeline(launch: "multifilesrc location=/nonexistent/img%04d.png ! fakesink", registry: .standard)
+        let error = try await #require(throws: PipelineError.self) { try await runCollecting(pipeline) }
+        #expect(error.element == "multifilesrc0")
+        #expect(error.description.contains("/nonexistent/img%04d.png"))
+    }
+}

@@ -114,6 +114,14 @@ extension ElementRegistry {
             example: "urisrc uri=http://127.0.0.1:8080/clip.mp4 ! demux ! decode ! fakesink",
             maker: { p, _ throws(PipelineError) in try URISrc(p) }),
         BuiltinFactory(
+            name: "multifilesrc", summary: "An image sequence (img%04d.png) as video at a frame rate",
+            padTemplates: [PadTemplate("src", .source, kinds: [.rawVideo])],
+            properties: [PropertySchema("location", .string, doc: "file pattern with a sequence number, like img%04d.png"),
+                         PropertySchema("framerate", .fraction, default: "30/1", doc: "frames per second to stamp the images with"),
+                         PropertySchema("start-index", .int(0...Int(Int32.max)), doc: "first number to look for; unset finds the first that exists")],
+            example: "multifilesrc location=frames/img%04d.png framerate=24/1 ! encode codec=h264 ! mux ! filesink location=movie.mp4",
+            maker: { p, _ throws(PipelineError) in try MultiFileSrc(p) }),
+        BuiltinFactory(
             name: "demux", summary: "Splits container bytes into encoded streams (sometimes pads video_%u, audio_%u)",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.bytes]),
                            PadTemplate("video_%u", .source, .sometimes, kinds: [.encodedVideo]),
