@@ -336,3 +336,40 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(error.description.contains("/nonexistent/img%04d.png"))
     }
 }
+
+@Suite struct EditingTests {
+    /// The seed's non-linear editing: three clips cut at exact frames, joined, rendered.
+    @Test func threeClipsTrimmedAtExactFramesAndConcatenated() async throws {
+        let a = try DemuxPipelineTests.clip(), b = try DemuxPipelineTests.clip(), c = try DemuxPipelineTests.clip()
+        let out = tempPath("edit.mkv")
+        func us(_ frame: Int) -> Int { frame * 1_000_000 / 30 + (frame * 1_000_000 % 30 >= 15 ? 1 : 0) }   // frame starts, rounded
+        let line = """
+        filesrc location=\(a) ! demux ! decode ! trim start=\(us(10)) end=\(us(20)) ! cat.  \
+        filesrc location=\(b) ! demux ! decode ! trim start=0 end=\(us(5)) ! cat.  \
+        filesrc location=\(c) ! demux ! decode ! trim start=\(us(25)) end=\(us(30)) ! cat.  \
+        concat name=cat ! encode codec=h264 ! mux format=mkv ! filesink location=\(out)
+        """
+        _ = try await runCollecting(try Pipeline(launch: line, registry: .standard))
+        let frames = try VideoRateTests.indices(out)
+        #expect(frames.map(\.index) == Array(10..<20) + Array(0..<5) + Array(25..<30))
+        for (k, f) in frames.enumerated() { #expect(abs(f.timestampUs - Int64(k) * 1_000_000 / 30) <= 1_000, "frame \(k) at \(f.timestampUs)") }
+    }
+
+    @Test func trimCutsAudioAtTheSample() throws {
+        let h = try ElementHarness("trim", properties: ["start": "10000", "end": "30000"])
+        try h.start(inputs: ["sink": .rawAudio(.s16Interleaved, sampleRate: 48_000, channels: 2)])
+        try h.push(.audio(try TestPattern.tone(frequency: 440, sampleRate: 48_000, channels: 2, startSample: 0, frameCount: 1024, format: .s16Interleaved)))
+        try h.push(.audio(try TestPattern.tone(frequency: 440, sampleRate: 48_000, channels: 2, startSample: 1024, frameCount: 1024, format: .s16Interleaved)))
+        try h.finish()
+        let runs = h.pull().compactMap { if case .audio(let a) = $0.item { return a } else { return nil } }
+        #expect(runs.reduce(0) { $0 + $1.frameCount } == 960)   // 20 ms at 48 kHz
+        #expect(runs.first?.timestampUs == 0)
+        #expect(h.isClean)
+    }
+
+    @Test func concatRefusesInputsOfDifferentFormats() async throws {
+        let pipeline = try Pipeline(launch: "videotestsrc num-buffers=3 ! c.  videotestsrc num-buffers=3 width=64 height=64 ! c.  concat name=c ! fakesink", registry: .standard)
+        let error = try await #require(throws: PipelineError.self) { try await runCollecting(pipeline) }
+        #expect(error.code == .notNegotiated && error.element == "c" && error.description.contains("sink_1"))
+    }
+}

@@ -12,9 +12,14 @@ public protocol ElementFactory: Sendable {
     var properties: [PropertySchema] { get }
     /// A launch-line example using the element.
     var example: String { get }
+    /// True for elements that consume their inputs one after another (concat):
+    /// each sink pad then gets its own inbox, so a later input waits upstream.
+    var readsInputsInOrder: Bool { get }
 }
 
 extension ElementFactory {
+    public var readsInputsInOrder: Bool { false }
+
     public func property(_ name: String) -> PropertySchema? { properties.first { $0.name == name } }
     public func templates(_ direction: PadDirection) -> [PadTemplate] { padTemplates.filter { $0.direction == direction } }
 }

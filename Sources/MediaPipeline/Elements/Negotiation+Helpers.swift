@@ -48,6 +48,7 @@ public struct BuiltinFactory: RunnableElementFactory {
     public let properties: [PropertySchema]
     public let example: String
     let maker: @Sendable (Properties, ElementContext) throws(PipelineError) -> any Element
+    public var readsInputsInOrder = false
 
     public func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
         try maker(Properties(values, schema: properties), context)

@@ -74,6 +74,19 @@ extension ElementRegistry {
             example: "audiotestsrc freq=440 num-buffers=100 ! mix.  audiotestsrc freq=660 rate=44100 num-buffers=100 ! mix.  audiomixer name=mix gains=0.5,0.25 ! encode codec=flac ! mux format=mkv ! filesink location=mix.mkv",
             maker: { p, _ throws(PipelineError) in try AudioMixer(p) }),
         BuiltinFactory(
+            name: "trim", summary: "Keeps raw video/audio shown in [start, end) µs, frame-exact, re-stamped from 0",
+            padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo, .rawAudio]), PadTemplate("src", .source, kinds: [.rawVideo, .rawAudio])],
+            properties: [PropertySchema("start", .int(0...Int.max), default: "0", doc: "first instant kept, µs; the frame on screen then is the first out"),
+                         PropertySchema("end", .int(1...Int.max), doc: "first instant dropped, µs; unset keeps to the end")],
+            example: "filesrc location=in.mp4 ! demux ! decode ! trim start=1000000 end=3000000 ! encode ! mux ! filesink location=cut.mp4",
+            maker: { p, _ throws(PipelineError) in try Trim(p) }),
+        BuiltinFactory(
+            name: "concat", summary: "Plays its inputs (request pads sink_%u) one after another, re-stamped",
+            padTemplates: [PadTemplate("sink_%u", .sink, .request, kinds: [.rawVideo, .rawAudio]), PadTemplate("src", .source, kinds: [.rawVideo, .rawAudio])],
+            properties: [],
+            example: "videotestsrc num-buffers=30 ! c.  videotestsrc num-buffers=30 ! c.  concat name=c ! encode ! mux ! filesink location=joined.mp4",
+            maker: { _, _ in Concat() }, readsInputsInOrder: true),
+        BuiltinFactory(
             name: "encode", summary: "Encodes raw video or audio (the WIT codecs, hardware first)",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo, .rawAudio]), PadTemplate("src", .source, kinds: [.encodedVideo, .encodedAudio])],
             properties: [

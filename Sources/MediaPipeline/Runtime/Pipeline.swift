@@ -79,6 +79,7 @@ public final class Pipeline: Sendable {
     }
 
     struct Route: Sendable {
+        /// Index of the inbox the items go to.
         var target: Int
         var pad: String
         var caps: Caps?
@@ -96,18 +97,38 @@ public final class Pipeline: Sendable {
         var sourcePads = [[String]](repeating: [], count: elements.count)
         for link in graph.links {
             let from = index[link.from.element]!, to = index[link.to.element]!
-            routes[from][link.fromPad] = Route(target: to, pad: link.toPad, caps: link.caps, link: link)
             sinkPads[to].append(link.toPad)
             sourcePads[from].append(link.fromPad)
         }
-        let inboxes: [Inbox<Envelope>?] = elements.indices.map { i in
-            guard !sinkPads[i].isEmpty else { return nil }
-            guard elements[i].factory.name == "queue" else { return Inbox<Envelope>(capacity: Self.defaultInboxCapacity) }
-            // A queue's own settings shape its inbox: depth, and what to drop when full.
-            let p = Properties(elements[i].properties, schema: elements[i].factory.properties)
-            return Inbox<Envelope>(capacity: max(1, p.int("max-size-buffers") ?? Self.defaultInboxCapacity),
-                                   leak: p.string("leaky").flatMap(LeakPolicy.init(rawValue:)) ?? .none,
-                                   droppable: { if case .item = $0 { return true } else { return false } })
+        // Inboxes: one per element, or one per sink pad for elements that read
+        // their inputs one after another (so a later input waits upstream, not in memory).
+        var inboxes: [Inbox<Envelope>] = []
+        var inboxIndex: [Int: [String: Int]] = [:]
+        for i in elements.indices where !sinkPads[i].isEmpty {
+            let factory = elements[i].factory
+            if factory.readsInputsInOrder {
+                for pad in sinkPads[i] {
+                    inboxIndex[i, default: [:]][pad] = inboxes.count
+                    inboxes.append(Inbox<Envelope>(capacity: Self.defaultInboxCapacity))
+                }
+                continue
+            }
+            let inbox: Inbox<Envelope>
+            if factory.name == "queue" {
+                // A queue's own settings shape its inbox: depth, and what to drop when full.
+                let p = Properties(elements[i].properties, schema: factory.properties)
+                inbox = Inbox<Envelope>(capacity: max(1, p.int("max-size-buffers") ?? Self.defaultInboxCapacity),
+                                        leak: p.string("leaky").flatMap(LeakPolicy.init(rawValue:)) ?? .none,
+                                        droppable: { if case .item = $0 { return true } else { return false } })
+            } else {
+                inbox = Inbox<Envelope>(capacity: Self.defaultInboxCapacity)
+            }
+            for pad in sinkPads[i] { inboxIndex[i, default: [:]][pad] = inboxes.count }
+            inboxes.append(inbox)
+        }
+        for link in graph.links {
+            let from = index[link.from.element]!, to = index[link.to.element]!
+            routes[from][link.fromPad] = Route(target: inboxIndex[to]![link.toPad]!, pad: link.toPad, caps: link.caps, link: link)
         }
         let sinks = Set(elements.indices.filter { sourcePads[$0].isEmpty })
         let run = RunState(inboxes: inboxes, bus: busContinuation, sinkCount: sinks.count)
@@ -118,9 +139,10 @@ public final class Pipeline: Sendable {
         bus.yield(.stateChanged(.playing))
         await withTaskGroup(of: Void.self) { group in
             for i in elements.indices {
+                let mine = sinkPads[i].map { ($0, inboxes[inboxIndex[i]![$0]!]) }
                 let runner = ElementRunner(spec: elements[i],
                                            context: ElementContext(name: elements[i].name, sourcePads: sourcePads[i], sinkPads: sinkPads[i]),
-                                           routes: routes[i], inbox: inboxes[i], inboxes: inboxes, bus: bus, pipeline: self)
+                                           routes: routes[i], padInboxes: mine, inboxes: inboxes, bus: bus, pipeline: self)
                 let isSink = sinks.contains(i)
                 group.addTask {
                     do throws(PipelineError) {
@@ -151,10 +173,10 @@ final class RunState: Sendable {
     let failure = Mutex<PipelineError?>(nil)
     let summary = Mutex(PipelineSummary())
     let remainingSinks: Atomic<Int>
-    let inboxes: [Inbox<Pipeline.Envelope>?]
+    let inboxes: [Inbox<Pipeline.Envelope>]
     let bus: AsyncStream<BusMessage>.Continuation
 
-    init(inboxes: [Inbox<Pipeline.Envelope>?], bus: AsyncStream<BusMessage>.Continuation, sinkCount: Int) {
+    init(inboxes: [Inbox<Pipeline.Envelope>], bus: AsyncStream<BusMessage>.Continuation, sinkCount: Int) {
         self.inboxes = inboxes
         self.bus = bus
         remainingSinks = Atomic(sinkCount)
@@ -168,7 +190,7 @@ final class RunState: Sendable {
         }
         guard first else { return }
         bus.yield(.error(error))
-        inboxes.forEach { $0?.close() }
+        inboxes.forEach { $0.close() }
     }
 
     /// A sink saw end of stream on every input: posted once per sink, then once for the pipeline.
@@ -185,19 +207,24 @@ final class ElementRunner: @unchecked Sendable {
     let spec: CheckedGraph.Element
     let context: ElementContext
     let routes: [String: Pipeline.Route]
-    let inbox: Inbox<Pipeline.Envelope>?
-    let inboxes: [Inbox<Pipeline.Envelope>?]
+    /// The inbox of each sink pad (the same one for all, unless the element reads its inputs in order).
+    let padInboxes: [(String, Inbox<Pipeline.Envelope>)]
+    let inboxes: [Inbox<Pipeline.Envelope>]
     let bus: AsyncStream<BusMessage>.Continuation
     let pipeline: Pipeline
     /// Sometimes-pads that appeared (`video_0`), bound to the link made for their pattern (`video_%u`).
     private var aliases: [String: String] = [:]
 
-    init(spec: CheckedGraph.Element, context: ElementContext, routes: [String: Pipeline.Route], inbox: Inbox<Pipeline.Envelope>?,
-         inboxes: [Inbox<Pipeline.Envelope>?], bus: AsyncStream<BusMessage>.Continuation, pipeline: Pipeline) {
+    /// The last format announced on each source pad: a repeat is not sent again.
+    private var announced: [String: StreamFormat] = [:]
+
+    init(spec: CheckedGraph.Element, context: ElementContext, routes: [String: Pipeline.Route],
+         padInboxes: [(String, Inbox<Pipeline.Envelope>)],
+         inboxes: [Inbox<Pipeline.Envelope>], bus: AsyncStream<BusMessage>.Continuation, pipeline: Pipeline) {
         self.spec = spec
         self.context = context
         self.routes = routes
-        self.inbox = inbox
+        self.padInboxes = padInboxes
         self.inboxes = inboxes
         self.bus = bus
         self.pipeline = pipeline
@@ -220,13 +247,15 @@ final class ElementRunner: @unchecked Sendable {
     /// Checks `format` against the link's caps filter and sends it downstream.
     private func announce(_ format: StreamFormat, on pad: String) async throws(PipelineError) -> Bool {
         guard let (_, r) = route(for: pad, format: format) else { return true }   // an unlinked pad
+        if announced[pad] == format { return true }
+        announced[pad] = format
         if let caps = r.caps, !format.satisfies(caps) {
             throw PipelineError(.notNegotiated,
                                 "\(spec.name).\(pad) (\(format)) cannot link to \(r.link.to.element).\(r.pad) through caps \(caps)",
                                 pad: pad)
         }
         bus.yield(.negotiated(element: spec.name, pad: pad, format: format))
-        return await inboxes[r.target]?.send(.format(pad: r.pad, format)) == true
+        return await inboxes[r.target].send(.format(pad: r.pad, format))
     }
 
     /// Returns the number of items consumed (for sinks).
@@ -248,7 +277,8 @@ final class ElementRunner: @unchecked Sendable {
             await sendEndOfStream()
             return consumed
         }
-        guard let inbox else { return 0 }
+        guard let inbox = padInboxes.first?.1 else { return 0 }
+        if spec.factory.readsInputsInOrder { return try await runInOrder(element) }
         var formats: [String: StreamFormat] = [:]
         var negotiated = false
         var pending: [(String, MediaItem)] = []
@@ -293,6 +323,35 @@ final class ElementRunner: @unchecked Sendable {
         return consumed
     }
 
+    /// Reads each sink pad's inbox to its end of stream before the next one's.
+    /// The element negotiates with the first input's format; each later input's
+    /// format is offered again as it starts (an element may refuse a change).
+    private func runInOrder(_ element: any Element) async throws(PipelineError) -> Int {
+        var consumed = 0
+        var formats: [String: StreamFormat] = [:]
+        var negotiated = false
+        for (_, inbox) in padInboxes {
+            reading: while let envelope = await inbox.receive() {
+                switch envelope {
+                case .format(let p, let format):
+                    formats[p] = format
+                    _ = try await negotiate(element, inputs: negotiated ? formats : [p: format])
+                    negotiated = true
+                case .item(let p, let item):
+                    consumed += 1
+                    try await handle(element, item, pad: p)
+                case .endOfStream:
+                    break reading
+                }
+            }
+        }
+        var out = Outputs()
+        try element.finish(into: &out)
+        _ = try await forward(out)
+        await sendEndOfStream()
+        return consumed
+    }
+
     private func handle(_ element: any Element, _ item: MediaItem, pad: String) async throws(PipelineError) {
         var out = Outputs()
         try element.process(item, on: pad, into: &out)
@@ -322,14 +381,14 @@ final class ElementRunner: @unchecked Sendable {
         }
         for (pad, item) in out.items {
             guard let (_, r) = route(for: pad, format: nil) else { continue }   // an unlinked pad: dropped
-            guard await inboxes[r.target]?.send(.item(pad: r.pad, item)) == true else { return false }
+            guard await inboxes[r.target].send(.item(pad: r.pad, item)) else { return false }
         }
         return true
     }
 
     private func sendEndOfStream() async {
         for route in routes.values {
-            _ = await inboxes[route.target]?.send(.endOfStream(pad: route.pad))
+            _ = await inboxes[route.target].send(.endOfStream(pad: route.pad))
         }
     }
 }
