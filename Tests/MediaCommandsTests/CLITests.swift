@@ -316,3 +316,79 @@ enum CLI {
         #expect(missing.status != 0 && missing.stderr.contains("did you mean tee"))
     }
 }
+
+/// Every example under examples/ runs, through the CLI, on generated inputs.
+@Suite struct ExampleTests {
+    /// The repository root, from this file's path.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A working directory with out/demo-source.mp4 (2 s, 320x240) and out/frames/img0001..0024.ppm.
+    static func workspace() throws -> String {
+        let dir = CLI.tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/out/frames", withIntermediateDirectories: true)
+        var s = TestClip.Settings()
+        s.seconds = 3
+        s.width = 320
+        s.height = 240
+        try TestClip.write(to: dir + "/out/demo-source.mp4", s)
+        for i in 0..<24 {
+            let frame = try TestPattern.videoFrame(index: i, width: 320, height: 240, format: .rgba8888)
+            var bytes = Array("P6\n320 240\n255\n".utf8)
+            frame.buffer.withUnsafeBytes { raw in for p in 0..<(320 * 240) { bytes += [raw[p * 4], raw[p * 4 + 1], raw[p * 4 + 2]] } }
+            FileManager.default.createFile(atPath: dir + String(format: "/out/frames/img%04d.ppm", i + 1), contents: Data(bytes))
+        }
+        return dir
+    }
+
+    static func run(_ example: String, in dir: String) throws -> CLI.Result {
+        let line = try String(contentsOf: root.appendingPathComponent("examples/\(example).launch"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.executable)
+        p.arguments = ["run", line]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLI.Result(status: p.terminationStatus, stdout: "", stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func streamTranscoding() throws {
+        let dir = try Self.workspace()
+        let r = try Self.run("stream-transcoding", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let streams = try CLI.probe(dir + "/out/stream-transcoded.webm")
+        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        #expect(v["codec_name"] as? String == "vp9" && v["width"] as? Int == 640 && v["height"] as? Int == 360)
+        #expect(v["nb_read_frames"] as? String == "90")
+        #expect(streams.contains { $0["codec_name"] as? String == "opus" })
+    }
+
+    @Test func ffmpegStyleProcessing() throws {
+        let dir = try Self.workspace()
+        let r = try Self.run("ffmpeg-style", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let streams = try CLI.probe(dir + "/out/ffmpeg-style.mkv")
+        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        #expect(v["nb_read_frames"] as? String == "24")
+        let a = try #require(streams.first { $0["codec_type"] as? String == "audio" })
+        #expect(a["codec_name"] as? String == "aac" && a["sample_rate"] as? String == "48000")
+        let reader = try FrameReader(url: dir + "/out/ffmpeg-style.mkv")
+        var i = 0
+        while let f = try reader.nextFrame() { #expect(TestPattern.frameIndex(in: f) == i); i += 1 }
+        #expect(i == 24)
+    }
+
+    @Test func nonLinearEditing() throws {
+        let dir = try Self.workspace()
+        let r = try Self.run("nle", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try FrameReader(url: dir + "/out/nle.mp4")
+        var indices: [Int] = []
+        while let f = try reader.nextFrame() { indices.append(TestPattern.frameIndex(in: f)) }
+        #expect(indices == Array(10..<20) + Array(60..<75) + Array(0..<5))
+    }
+}
