@@ -17,7 +17,8 @@ enum LeakPolicy: String, Sendable {
 
 final class Inbox<Item: Sendable>: Sendable {
     private struct State {
-        var items: [Item] = []
+        /// Slots before `head` are nil: a popped item is released at once.
+        var items: [Item?] = []
         var head = 0
         var closed = false
         var receiver: CheckedContinuation<Item?, Never>? = nil
@@ -26,7 +27,7 @@ final class Inbox<Item: Sendable>: Sendable {
         var count: Int { items.count - head }
 
         mutating func pop() -> Item {
-            let item = items[head]
+            let item = items[head].take()!
             head += 1
             if head >= 64 && head * 2 >= items.count {
                 items.removeFirst(head)
@@ -70,7 +71,7 @@ final class Inbox<Item: Sendable>: Sendable {
                     return .stored
                 case .downstream:
                     // Drop the oldest droppable item, keeping events in order.
-                    guard let victim = (s.head..<s.items.count).first(where: { droppable(s.items[$0]) }) else { return .wait }
+                    guard let victim = (s.head..<s.items.count).first(where: { droppable(s.items[$0]!) }) else { return .wait }
                     s.items.remove(at: victim)
                     s.items.append(item)
                     s.dropped += 1

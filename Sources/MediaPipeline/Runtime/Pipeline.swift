@@ -44,7 +44,7 @@ public final class Pipeline: Sendable {
     private let logger: Logger
 
     /// Items waiting per inbox by default (a `queue` element sets its own).
-    public static let defaultInboxCapacity = 4
+    public static let defaultInboxCapacity = 2
 
     /// - Throws: ``PipelineError`` (`invalidGraph`) when an element's factory cannot run.
     public init(_ graph: CheckedGraph, logger: Logger = Logger(label: "wasi-media.pipeline")) throws(PipelineError) {
