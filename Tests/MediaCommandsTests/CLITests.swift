@@ -392,3 +392,40 @@ enum CLI {
         #expect(indices == Array(10..<20) + Array(60..<75) + Array(0..<5))
     }
 }
+
+@Suite struct TimestampContinuityTests {
+    /// ffprobe's packets of one stream: (pts, dts, duration) in seconds.
+    static func packets(_ path: String, stream: String) throws -> [(pts: Double, dts: Double?, duration: Double)] {
+        let r = try CLI.run(["-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time,dts_time,duration_time",
+                             "-of", "csv=p=0", path], tool: "/usr/bin/ffprobe")
+        return r.stdout.split(separator: "\n").compactMap { line in
+            let f = line.split(separator: ",").map { Double($0) }
+            // Matroska stores no decode times; ffprobe prints N/A where it cannot derive one.
+            guard f.count >= 2, let pts = f[0] else { return nil }
+            return (pts, f[1], f.count > 2 ? (f[2] ?? 0) : 0)
+        }
+    }
+
+    /// Decode times strictly increase; sorted presentation times are evenly
+    /// spaced with no gap, for video and audio of a pipeline's output.
+    @Test(arguments: ["mp4", "mkv", "ts"])
+    func pipelineOutputIsMonotonicWithoutGaps(format: String) throws {
+        let dir = CLI.tempDir()
+        let out = dir + "/out.\(format)"
+        let r = try CLI.run(["run", "videotestsrc num-buffers=90 ! encode codec=h264 ! mux name=m format=\(format) ! filesink location=\(out)  audiotestsrc num-buffers=141 ! encode codec=aac ! m."])
+        #expect(r.status == 0, "\(r.stderr)")
+        for (stream, step) in [("v:0", 1.0 / 30), ("a:0", 1024.0 / 48_000)] {
+            let p = try Self.packets(out, stream: stream)
+            #expect(p.count > 10, "\(format) \(stream): \(p.count) packets")
+            let dts = p.compactMap(\.dts)
+            #expect(dts.count >= p.count - 2)
+            for (a, b) in zip(dts, dts.dropFirst()) { #expect(b > a, "\(format) \(stream): dts \(a) then \(b)") }
+            let pts = p.map(\.pts).sorted()
+            // Matroska rounds to milliseconds; MP4 and TS keep finer times.
+            let tolerance = format == "mkv" ? 0.0011 : 0.0001
+            for (a, b) in zip(pts, pts.dropFirst()) {
+                #expect(abs((b - a) - step) <= tolerance, "\(format) \(stream): gap \(b - a) s between \(a) and \(b)")
+            }
+        }
+    }
+}
