@@ -373,3 +373,35 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         #expect(error.code == .notNegotiated && error.element == "c" && error.description.contains("sink_1"))
     }
 }
+
+@Suite struct LiveSyncTests {
+    /// A live pipeline's sinks present each frame at its time on the pipeline
+    /// clock: driven here by a manual time source, so nothing waits on the wall clock.
+    @Test func sinksWaitForEachFrameOnTheClock() async throws {
+        let time = ManualTimeSource()
+        let clock = MediaClock(timeSource: time)
+        let pipeline = try Pipeline(launch: "videotestsrc is-live=true num-buffers=5 width=16 height=16 ! tee name=t ! fakesink  t. ! fakesink",
+                                    registry: .standard, clock: clock)
+        let drain = Task { for await _ in pipeline.bus {} }
+        let run = Task { try await pipeline.run() }
+        // Frame 0 (at 0 µs) is presented at once; then both sinks wait for frame 1.
+        for frame in 1..<5 {
+            await clock.waitForPendingWaits(count: 2)
+            #expect(clock.pendingWaitCount == 2, "frame \(frame)")
+            // Not yet: one microsecond short of the frame's time keeps both waiting.
+            let due = MediaTime.rescale(Int64(frame), multiplier: 1_000_000, divisor: 30)
+            try time.set(us: due - 1)
+            #expect(clock.pendingWaitCount == 2)
+            try time.set(us: due)
+        }
+        let summary = try await run.value
+        await drain.value
+        #expect(summary.itemsPerSink == ["fakesink0": 5, "fakesink1": 5])
+        #expect(clock.now() == MediaTime.rescale(4, multiplier: 1_000_000, divisor: 30))
+    }
+
+    @Test func offlinePipelinesHaveNoClock() throws {
+        #expect(try Pipeline(launch: "videotestsrc num-buffers=1 ! fakesink", registry: .standard).clock == nil)
+        #expect(try Pipeline(launch: "videotestsrc is-live=true num-buffers=1 ! fakesink", registry: .standard).clock != nil)
+    }
+}

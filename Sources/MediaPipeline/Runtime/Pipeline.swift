@@ -41,27 +41,36 @@ public final class Pipeline: Sendable {
     private let busContinuation: AsyncStream<BusMessage>.Continuation
     private let graph: CheckedGraph
     private let stopping = Atomic<Bool>(false)
+    /// The pipeline clock, when the graph has a live source (or one was
+    /// given): sinks then wait for each item's time on it. nil runs as fast as
+    /// possible on media timestamps (offline).
+    public let clock: MediaClock?
     private let logger: Logger
 
     /// Items waiting per inbox by default (a `queue` element sets its own).
     public static let defaultInboxCapacity = 2
 
     /// - Throws: ``PipelineError`` (`invalidGraph`) when an element's factory cannot run.
-    public init(_ graph: CheckedGraph, logger: Logger = Logger(label: "wasi-media.pipeline")) throws(PipelineError) {
+    /// - Parameter clock: the clock live sinks sync to; nil picks a
+    ///   system-monotonic clock when any source has `is-live=true`, else none.
+    public init(_ graph: CheckedGraph, clock: MediaClock? = nil, logger: Logger = Logger(label: "wasi-media.pipeline")) throws(PipelineError) {
         for e in graph.elements where !(e.factory is any RunnableElementFactory) {
             throw PipelineError(.invalidGraph, "element '\(e.factory.name)' can be checked but not run", element: e.name)
         }
         self.graph = graph
+        let live = graph.elements.contains { $0.properties["is-live"] == .bool(true) }
+        self.clock = clock ?? (live ? MediaClock(source: .systemMonotonic) : nil)
         self.logger = logger
         (bus, busContinuation) = AsyncStream.makeStream(of: BusMessage.self, bufferingPolicy: .unbounded)
     }
 
     /// Parses, checks and prepares a launch line.
     /// - Throws: ``GraphError`` with every problem and its column.
-    public convenience init(launch line: String, registry: ElementRegistry, logger: Logger = Logger(label: "wasi-media.pipeline")) throws(GraphError) {
+    public convenience init(launch line: String, registry: ElementRegistry, clock: MediaClock? = nil,
+                            logger: Logger = Logger(label: "wasi-media.pipeline")) throws(GraphError) {
         let (spec, map) = try LaunchLine.parse(line)
         let checked = try GraphChecker.check(spec, sourceMap: map, registry: registry)
-        do { try self.init(checked, logger: logger) } catch {
+        do { try self.init(checked, clock: clock, logger: logger) } catch {
             throw GraphError(issues: [GraphIssue(.unknownFactory, error.description, error.element.flatMap { map.elements[$0] })])
         }
     }
@@ -137,6 +146,7 @@ public final class Pipeline: Sendable {
         bus.yield(.stateChanged(.ready))
         bus.yield(.stateChanged(.paused))
         bus.yield(.stateChanged(.playing))
+        clock?.start()
         await withTaskGroup(of: Void.self) { group in
             for i in elements.indices {
                 let mine = sinkPads[i].map { ($0, inboxes[inboxIndex[i]![$0]!]) }
@@ -303,6 +313,13 @@ final class ElementRunner: @unchecked Sendable {
                 }
             case .item(let pad, let item):
                 consumed += 1
+                // A live pipeline's sinks present each item at its time on the clock.
+                if context.sourcePads.isEmpty, let clock = pipeline.clock, let ts = item.timestampUs {
+                    switch await clock.wait(untilUs: ts) {
+                    case .reached, .unscheduled: break
+                    case .cancelled: return consumed
+                    }
+                }
                 if reportsProgress, let ts = item.timestampUs, MediaTime.subtract(ts, lastProgress) >= 500_000 {
                     lastProgress = ts
                     bus.yield(.progress(element: spec.name, positionUs: ts))
