@@ -48,9 +48,11 @@ import Testing
     }
 
     @Test func quotedValuesKeepSpacesAndQuotes() throws {
-        let (g, _) = try LaunchLine.parse(#"filesrc location="my  clip ! 1.mp4" ! fakesink name='the sink' dump="say \"hi\"""#)
+        let (g, _) = try LaunchLine.parse(#"filesrc location="my  clip ! 1.mp4" ! fakesink name='sink1' dump="say \"hi\"""#)
         #expect(g.element(named: "filesrc0")?.properties["location"] == "my  clip ! 1.mp4")
-        #expect(g.element(named: "the sink")?.properties["dump"] == #"say "hi""#)
+        #expect(g.element(named: "sink1")?.properties["dump"] == #"say "hi""#)
+        // Names must work in references: no spaces or quotes.
+        #expect(throws: GraphError.self) { try LaunchLine.parse("fakesink name='the sink'") }
     }
 
     /// Every problem at once, in column order, each with its position.
@@ -154,5 +156,46 @@ import Testing
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(GraphSpec.self, from: Data(#"{"elements": [], "links": [{"from": {"element": "a"}, "to": {"element": "b"}, "caps": "nonsense"}]}"#.utf8))
         }
+    }
+}
+
+/// Random launch lines never crash the parser or the checker; every line that
+/// parses converts to text and back to the same graph. Seeded, so a failure reproduces.
+@Suite struct LaunchLineFuzzTests {
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
+    }
+
+    static let pieces = ["videotestsrc", "fakesink", "tee", "queue", "mux", "demux", "x", "!", "!", " ", "  ", "name=t", "name=m",
+                         "t.", "m.", "t.src_0", "d.video_0", "video/x-raw,width=640", "audio/x-raw,rate=(int)48000", "a=b", "=", ".",
+                         "\"", "'", "\"a b\"", "k=\"v w\"", "k='x'", "\\", ",", "/", "video/", "(int)", "num-buffers=3", "é", "🎬",
+                         "name=", "caps=video/x-raw", "a.b.c", "!!", "format=rgba", "width=(fraction)1/0", "x-raw,w=1"]
+
+    @Test func randomLinesNeverCrash() throws {
+        var rng = SplitMix(state: 0xC0FFEE)
+        var parsed = 0
+        for _ in 0..<12_000 {
+            let count = 1 + Int(rng.next() % 12)
+            let line = (0..<count).map { _ in rng.pick(Self.pieces) }.joined(separator: rng.pick([" ", " ", ""]))
+            guard let (graph, map) = try? LaunchLine.parse(line) else { continue }
+            parsed += 1
+            let text = LaunchLine.serialize(graph)
+            let again: GraphSpec
+            do { again = try LaunchLine.parse(text).graph } catch {
+                Issue.record("\(line) -> \(text): \(error)")
+                continue
+            }
+            #expect(again == graph, "\(line) -> \(text)")
+            _ = try? GraphChecker.check(graph, sourceMap: map, registry: .standard)
+        }
+        #expect(parsed > 100, "only \(parsed) lines parsed; the generator is too hostile to test conversion")
     }
 }

@@ -88,6 +88,7 @@ public enum LaunchLine {
         var pendingBang: SourceRange? = nil
         var pendingCaps: (Caps, SourceRange)? = nil
         var capsAwaitingBang = false
+        var references: [(String, SourceRange)] = []
 
         func classify(_ w: Word) -> String {
             // Caps: a media type (with '/') before any '=' or ','.
@@ -151,6 +152,8 @@ public enum LaunchLine {
                 }
                 if key.isEmpty {
                     issues.append(GraphIssue(.orphanProperty, "'=\(value)' has no property name", w.range))
+                } else if !isFactoryName(key) {
+                    issues.append(GraphIssue(.badName, "'\(key)' is not a property name (letters, digits, '-' and '_')", w.range))
                 } else if key == "name" {
                     if elements[index].explicitName != nil {
                         issues.append(GraphIssue(.duplicateName, "element '\(elements[index].factory)' is named twice", w.range))
@@ -175,6 +178,7 @@ public enum LaunchLine {
                     issues.append(GraphIssue(.unknownReference, "reference '\(w.text)' names no element", w.range))
                     continue
                 }
+                references.append((name, w.range))
                 let endpoint = Endpoint.reference(name, pad: pad.isEmpty ? nil : pad, range: w.range)
                 attach(endpoint, range: w.range)
                 current = endpoint
@@ -183,6 +187,9 @@ public enum LaunchLine {
                     issues.append(GraphIssue(.misplacedCaps, "a caps filter must be followed by '!'", pendingCaps!.1))
                     capsAwaitingBang = false
                     pendingCaps = nil
+                }
+                if w.quoted || !isFactoryName(w.text) {
+                    issues.append(GraphIssue(.badName, "'\(String(w.raw))' is not an element name (letters, digits, '-' and '_')", w.range))
                 }
                 elements.append(PendingElement(factory: w.text, range: w.range))
                 let endpoint = Endpoint.element(elements.count - 1)
@@ -196,16 +203,16 @@ public enum LaunchLine {
         if capsAwaitingBang, let caps = pendingCaps {
             issues.append(GraphIssue(.misplacedCaps, "a caps filter must be followed by '!' and an element", caps.1))
         }
-        if words.isEmpty && issues.isEmpty {
-            issues.append(GraphIssue(.empty, "the line is empty"))
+        if elements.isEmpty && issues.isEmpty {
+            issues.append(GraphIssue(.empty, words.isEmpty ? "the line is empty" : "the line declares no element"))
         }
 
         // Names: explicit ones first, then automatic ones in order of appearance.
         var taken: [String: SourceRange] = [:]
         for e in elements {
             guard let name = e.explicitName, let range = e.nameRange else { continue }
-            if name.isEmpty || name.contains(".") {
-                issues.append(GraphIssue(.badName, "element name '\(name)' must be non-empty and contain no '.'", range))
+            if !isElementName(name) {
+                issues.append(GraphIssue(.badName, "element name '\(name)' must be non-empty, with no space, quote, '!', '=', '.', ',', '/' or '\\'", range))
             } else if taken[name] != nil {
                 issues.append(GraphIssue(.duplicateName, "name '\(name)' is already used at \(taken[name]!)", range))
             } else {
@@ -225,15 +232,14 @@ public enum LaunchLine {
             map.properties[names[i]] = ranges
         }
         let known = Set(names)
+        // Every reference must name an element, linked or not.
+        for (name, range) in references where !known.contains(name) {
+            issues.append(GraphIssue(.unknownReference, "no element is named '\(name)'", range))
+        }
         func resolve(_ e: Endpoint) -> PadRef? {
             switch e {
             case .element(let i): return PadRef(element: names[i])
-            case .reference(let name, let pad, let range):
-                guard known.contains(name) else {
-                    issues.append(GraphIssue(.unknownReference, "no element is named '\(name)'", range))
-                    return nil
-                }
-                return PadRef(element: name, pad: pad)
+            case .reference(let name, let pad, _): return known.contains(name) ? PadRef(element: name, pad: pad) : nil
             }
         }
         for link in links {
@@ -245,6 +251,16 @@ public enum LaunchLine {
             throw GraphError(issues: issues.sorted { ($0.range?.column ?? 0) < ($1.range?.column ?? 0) })
         }
         return (graph, map)
+    }
+
+    /// Factory names: ASCII letters, digits, `-` and `_`.
+    static func isFactoryName(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && (($0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+    }
+
+    /// Element names: anything a reference (`name.`) can carry.
+    static func isElementName(_ s: String) -> Bool {
+        !s.isEmpty && !s.contains { $0.isWhitespace || "\"'!=.,/\\".contains($0) }
     }
 
     /// Names for elements given as (factory, explicit name): explicit names as
