@@ -21,6 +21,11 @@ public final class Muxer {
     private var context: UnsafeMutablePointer<AVFormatContext>?
     private var io: IOBridge?
     private var output: [UInt8] = []
+    /// Seekable memory output: what was written where, in order.
+    private var writes: [(offset: Int64, bytes: [UInt8])] = []
+    private var position: Int64 = 0
+    private var size: Int64 = 0
+    private let seekableMemory: Bool
     private let packet: AVPacketBox
     private struct Track {
         var stream: UnsafeMutablePointer<AVStream>
@@ -42,10 +47,19 @@ public final class Muxer {
         try self.init(format: format, path: nil, memory: true)
     }
 
-    private init(format: ContainerFormat, path: String?, memory: Bool) throws(MediaError) {
+    /// A muxer writing `format` into memory as positioned writes, for a
+    /// destination that can seek (a file): the container may go back to
+    /// complete its header (durations, cues, indexes). Read them with
+    /// ``takeOutputWrites()``.
+    public convenience init(seekableFormat format: ContainerFormat) throws(MediaError) {
+        try self.init(format: format, path: nil, memory: true, seekable: true)
+    }
+
+    private init(format: ContainerFormat, path: String?, memory: Bool, seekable: Bool = false) throws(MediaError) {
         _ = LibavSetup.once
         self.format = format
         self.path = path
+        self.seekableMemory = seekable
         self.packet = try AVPacketBox()
         var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
         let ret = avformat_alloc_output_context2(&ctx, nil, Self.ffmpegName(format), path)
@@ -53,7 +67,34 @@ public final class Muxer {
             throw .libav(ret, operation: "create muxer", container: format.witName, file: path)
         }
         context = ctx
-        if memory {
+        if memory && seekable {
+            let bridge = try IOBridge(write: { [unowned self] bytes, count in
+                let data = Array(UnsafeBufferPointer(start: bytes, count: count))
+                if let last = self.writes.last, last.offset + Int64(last.bytes.count) == self.position {
+                    self.writes[self.writes.count - 1].bytes += data   // contiguous: one write
+                } else {
+                    self.writes.append((self.position, data))
+                }
+                self.position += Int64(count)
+                self.size = max(self.size, self.position)
+                return 0
+            }, seek: { [unowned self] offset, whence in
+                if whence & wm_avseek_size() != 0 { return self.size }
+                let target: Int64
+                switch whence & 3 {
+                case 0: target = offset
+                case 1: target = self.position + offset
+                case 2: target = self.size + offset
+                default: return -1
+                }
+                guard target >= 0 else { return -1 }
+                self.position = target
+                return target
+            })
+            io = bridge
+            ctx.pointee.pb = bridge.context
+            ctx.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        } else if memory {
             let bridge = try IOBridge(write: { [unowned self] bytes, count in
                 self.output.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
                 return 0
@@ -164,6 +205,14 @@ public final class Muxer {
         if let pb = context?.pointee.pb, io != nil { avio_flush(pb) }
         defer { output.removeAll(keepingCapacity: true) }
         return output
+    }
+
+    /// The positioned writes made since the last call (seekable memory output),
+    /// in the order made; apply them in order.
+    public func takeOutputWrites() -> [(offset: Int64, bytes: [UInt8])] {
+        if let pb = context?.pointee.pb, io != nil { avio_flush(pb) }
+        defer { writes.removeAll(keepingCapacity: true) }
+        return writes
     }
 
     /// Writes the trailer and closes the output. Idempotent.

@@ -275,6 +275,10 @@ enum CLI {
         #expect(streams.compactMap { $0["codec_name"] as? String }.sorted() == ["opus", "vp9"])
         let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
         #expect(v["nb_read_frames"] as? String == "45")
+        // The muxer went back to finish the header: the file knows its duration.
+        let format = try CLI.run(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out], tool: "/usr/bin/ffprobe")
+        let duration = try #require(Double(format.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "duration: \(format.stdout)")
+        #expect(abs(duration - 1.5) < 0.1)
     }
 
     @Test func jsonBusLinesAndGraphFiles() throws {

@@ -15,10 +15,13 @@ public protocol ElementFactory: Sendable {
     /// True for elements that consume their inputs one after another (concat):
     /// each sink pad then gets its own inbox, so a later input waits upstream.
     var readsInputsInOrder: Bool { get }
+    /// True for sinks that take positioned writes (`MediaItem.write`), like a file.
+    var takesPositionedWrites: Bool { get }
 }
 
 extension ElementFactory {
     public var readsInputsInOrder: Bool { false }
+    public var takesPositionedWrites: Bool { false }
 
     public func property(_ name: String) -> PropertySchema? { properties.first { $0.name == name } }
     public func templates(_ direction: PadDirection) -> [PadTemplate] { padTemplates.filter { $0.direction == direction } }

@@ -68,13 +68,17 @@ final class Encode: Element {
 final class Mux: Element {
     let format: ContainerFormat
     var muxer: Muxer?
+    var seekable = false
     var trackIds: [String: Int] = [:]
 
     init(_ p: Properties) { format = ContainerFormat(rawValue: p.string("format") ?? "mp4") ?? .mp4 }
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
         guard muxer == nil else { throw .notNegotiated("the muxer cannot change its tracks once writing") }
-        let m = try media { () throws(MediaError) in try Muxer(format: format) }
+        // A file downstream lets the container go back to finish its header.
+        seekable = r.seekableOutputs.contains("src")
+        let format = self.format, seekable = self.seekable
+        let m = try media { () throws(MediaError) in seekable ? try Muxer(seekableFormat: format) : try Muxer(format: format) }
         for (i, pad) in r.inputs.keys.sorted().enumerated() {
             guard case .encoded(var track)? = r.inputs[pad] else {
                 throw .notNegotiated("\(pad) carries \(r.inputs[pad]!), not an encoded stream", pad: pad)
@@ -91,14 +95,21 @@ final class Mux: Element {
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
         guard case .encoded(let chunk) = item, let muxer, let id = trackIds[pad] else { return }
         try media { () throws(MediaError) in try muxer.writeChunk(trackId: id, chunk) }
-        let bytes = muxer.takeOutputBytes()
-        if !bytes.isEmpty { out.emit(.bytes(bytes)) }
+        emitOutput(muxer, into: &out)
+    }
+
+    private func emitOutput(_ muxer: Muxer, into out: inout Outputs) {
+        if seekable {
+            for w in muxer.takeOutputWrites() { out.emit(.write(w.bytes, offset: w.offset)) }
+        } else {
+            let bytes = muxer.takeOutputBytes()
+            if !bytes.isEmpty { out.emit(.bytes(bytes)) }
+        }
     }
 
     func finish(into out: inout Outputs) throws(PipelineError) {
         guard let muxer else { return }
         try media { () throws(MediaError) in try muxer.finalize() }
-        let bytes = muxer.takeOutputBytes()
-        if !bytes.isEmpty { out.emit(.bytes(bytes)) }
+        emitOutput(muxer, into: &out)
     }
 }

@@ -49,6 +49,7 @@ public struct BuiltinFactory: RunnableElementFactory {
     public let example: String
     let maker: @Sendable (Properties, ElementContext) throws(PipelineError) -> any Element
     public var readsInputsInOrder = false
+    public var takesPositionedWrites = false
 
     public func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
         try maker(Properties(values, schema: properties), context)

@@ -29,7 +29,17 @@ final class FileSink: Element {
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
-        guard case .bytes(let bytes) = item, let file else { return }
+        guard let file else { return }
+        let bytes: [UInt8]
+        switch item {
+        case .bytes(let b): bytes = b
+        case .write(let b, let offset):
+            guard fseeko(file, off_t(offset), SEEK_SET) == 0 else {
+                throw PipelineError(.failed, "seeking \(location) to \(offset) failed: \(String(cString: strerror(errno)))")
+            }
+            bytes = b
+        default: return
+        }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         guard written == bytes.count else {
             throw PipelineError(.failed, "writing \(location) failed: \(String(cString: strerror(errno)))")

@@ -114,7 +114,7 @@ extension ElementRegistry {
             padTemplates: [PadTemplate("sink", .sink, kinds: [.bytes])],
             properties: [PropertySchema("location", .string, doc: "the file to create or truncate")],
             example: "videotestsrc num-buffers=30 ! encode ! mux ! filesink location=out.mp4",
-            maker: { p, _ throws(PipelineError) in try FileSink(p) }),
+            maker: { p, _ throws(PipelineError) in try FileSink(p) }, takesPositionedWrites: true),
         BuiltinFactory(
             name: "filesrc", summary: "Reads a file's bytes",
             padTemplates: [PadTemplate("src", .source, kinds: [.bytes])],

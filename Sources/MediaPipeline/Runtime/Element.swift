@@ -20,6 +20,14 @@ public struct NegotiationRequest: Sendable {
     public var inputs: [String: StreamFormat]
     /// For each linked source pad, the caps filters downstream asked for (possibly none).
     public var constraints: [String: [Caps]]
+    /// Source pads whose downstream element takes positioned writes (`MediaItem.write`): a file.
+    public var seekableOutputs: Set<String> = []
+
+    public init(inputs: [String: StreamFormat], constraints: [String: [Caps]], seekableOutputs: Set<String> = []) {
+        self.inputs = inputs
+        self.constraints = constraints
+        self.seekableOutputs = seekableOutputs
+    }
 }
 
 /// A running element. Built by its factory inside the task that runs it, used

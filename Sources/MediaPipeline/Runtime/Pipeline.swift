@@ -90,6 +90,8 @@ public final class Pipeline: Sendable {
     struct Route: Sendable {
         /// Index of the inbox the items go to.
         var target: Int
+        /// The downstream element takes positioned writes.
+        var seekable: Bool
         var pad: String
         var caps: Caps?
         var link: CheckedGraph.Link
@@ -137,7 +139,8 @@ public final class Pipeline: Sendable {
         }
         for link in graph.links {
             let from = index[link.from.element]!, to = index[link.to.element]!
-            routes[from][link.fromPad] = Route(target: inboxIndex[to]![link.toPad]!, pad: link.toPad, caps: link.caps, link: link)
+            routes[from][link.fromPad] = Route(target: inboxIndex[to]![link.toPad]!, seekable: elements[to].factory.takesPositionedWrites,
+                                               pad: link.toPad, caps: link.caps, link: link)
         }
         let sinks = Set(elements.indices.filter { sourcePads[$0].isEmpty })
         let run = RunState(inboxes: inboxes, bus: busContinuation, sinkCount: sinks.count)
@@ -379,7 +382,8 @@ final class ElementRunner: @unchecked Sendable {
     private func negotiate(_ element: any Element, inputs: [String: StreamFormat]) async throws(PipelineError) -> [String: StreamFormat] {
         var constraints: [String: [Caps]] = [:]
         for pad in context.sourcePads { constraints[pad] = routes[pad]?.caps.map { [$0] } ?? [] }
-        let formats = try element.negotiate(NegotiationRequest(inputs: inputs, constraints: constraints))
+        let seekable = Set(routes.filter { $0.value.seekable }.map(\.key))
+        let formats = try element.negotiate(NegotiationRequest(inputs: inputs, constraints: constraints, seekableOutputs: seekable))
         // Always-pads must be fixed now; sometimes-pads (patterns) announce their format when they appear.
         let later = spec.factory.templates(.source).filter { $0.presence == .sometimes }
         for pad in context.sourcePads where formats[pad] == nil && !later.contains(where: { $0.name == pad || $0.matches(pad) }) {

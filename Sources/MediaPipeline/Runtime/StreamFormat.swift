@@ -60,6 +60,8 @@ public enum MediaItem: Sendable {
     case audio(AudioData)
     case encoded(EncodedChunk)
     case bytes([UInt8])
+    /// Bytes to write at a position (from a muxer whose destination can seek).
+    case write([UInt8], offset: Int64)
 
     /// Presentation time in µs, where the item has one.
     public var timestampUs: Int64? {
@@ -67,7 +69,7 @@ public enum MediaItem: Sendable {
         case .video(let f): f.timestampUs
         case .audio(let a): a.timestampUs
         case .encoded(let c): c.timestampUs
-        case .bytes: nil
+        case .bytes, .write: nil
         }
     }
 }
