@@ -65,12 +65,15 @@ let package = Package(
             dependencies: ["MediaCommands"],
             swiftSettings: swiftSettings
         ),
+        // Helpers the test targets share (seeded randomness, a loopback HTTP server, fixtures).
+        .target(name: "MediaTestSupport", dependencies: ["MediaCore", "MediaFFmpeg"], path: "Tests/MediaTestSupport",
+                swiftSettings: swiftSettings),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore"],
+        .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore"],
+        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore", "MediaFFmpeg", "MediaTestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore"],
+        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -3,6 +3,7 @@ import Testing
 import MediaCore
 import MediaFFmpeg
 @testable import MediaCommands
+import MediaTestSupport
 
 /// Runs the built `wasi-media` executable and `ffprobe`, as a user would.
 enum CLI {
@@ -188,13 +189,7 @@ enum CLI {
         let out = dir + "/order.mkv"
         let summary = try Transcoder(input: clip, output: out).run()
         #expect(summary.videoFrames == 60 && summary.droppedFrames == 0)
-        let reader = try FrameReader(url: out)
-        var i = 0
-        while let f = try reader.nextFrame() {
-            #expect(TestPattern.frameIndex(in: f) == i)
-            i += 1
-        }
-        #expect(i == 60)
+        #expect(try MediaFixtures.frameIndices(out).map(\.index) == Array(0..<60))
     }
 }
 
@@ -335,12 +330,7 @@ enum CLI {
         s.width = 320
         s.height = 240
         try TestClip.write(to: dir + "/out/demo-source.mp4", s)
-        for i in 0..<24 {
-            let frame = try TestPattern.videoFrame(index: i, width: 320, height: 240, format: .rgba8888)
-            var bytes = Array("P6\n320 240\n255\n".utf8)
-            frame.buffer.withUnsafeBytes { raw in for p in 0..<(320 * 240) { bytes += [raw[p * 4], raw[p * 4 + 1], raw[p * 4 + 2]] } }
-            FileManager.default.createFile(atPath: dir + String(format: "/out/frames/img%04d.ppm", i + 1), contents: Data(bytes))
-        }
+        try MediaFixtures.writePPMSequence(count: 24, in: dir + "/out/frames")
         return dir
     }
 
@@ -380,20 +370,14 @@ enum CLI {
         #expect(v["nb_read_frames"] as? String == "24")
         let a = try #require(streams.first { $0["codec_type"] as? String == "audio" })
         #expect(a["codec_name"] as? String == "aac" && a["sample_rate"] as? String == "48000")
-        let reader = try FrameReader(url: dir + "/out/ffmpeg-style.mkv")
-        var i = 0
-        while let f = try reader.nextFrame() { #expect(TestPattern.frameIndex(in: f) == i); i += 1 }
-        #expect(i == 24)
+        #expect(try MediaFixtures.frameIndices(dir + "/out/ffmpeg-style.mkv").map(\.index) == Array(0..<24))
     }
 
     @Test func nonLinearEditing() throws {
         let dir = try Self.workspace()
         let r = try Self.run("nle", in: dir)
         #expect(r.status == 0, "\(r.stderr)")
-        let reader = try FrameReader(url: dir + "/out/nle.mp4")
-        var indices: [Int] = []
-        while let f = try reader.nextFrame() { indices.append(TestPattern.frameIndex(in: f)) }
-        #expect(indices == Array(10..<20) + Array(60..<75) + Array(0..<5))
+        #expect(try MediaFixtures.frameIndices(dir + "/out/nle.mp4").map(\.index) == Array(10..<20) + Array(60..<75) + Array(0..<5))
     }
 }
 

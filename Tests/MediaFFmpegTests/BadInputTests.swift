@@ -2,21 +2,7 @@ import Foundation
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
-
-/// Deterministic bytes (SplitMix64), so a failure reproduces.
-private struct SeededBytes {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
-    }
-}
+import MediaTestSupport
 
 /// A fresh directory for one test's files, removed by `cleanup()`.
 private struct Scratch {
@@ -129,7 +115,7 @@ struct BadInputTests {
     @Test func randomBytesAreNotMedia() throws {
         let scratch = Scratch("random")
         defer { scratch.cleanup() }
-        var random = SeededBytes(state: 0x5EED_0001)
+        var random = SplitMix(state: 0x5EED_0001)
         let path = try scratch.write(random.bytes(64 * 1024), to: "noise.bin")
         let error = try #require(mediaError { () throws(MediaError) in _ = try Demuxer(url: path) })
         #expect(error.code == .invalidData, "\(error)")
@@ -141,7 +127,7 @@ struct BadInputTests {
     @Test func randomBytesWithAMediaExtensionAreNotMedia() throws {
         let scratch = Scratch("random-ext")
         defer { scratch.cleanup() }
-        var random = SeededBytes(state: 0x5EED_0002)
+        var random = SplitMix(state: 0x5EED_0002)
         for name in ["noise.mp4", "noise.mkv", "noise.ts"] {
             let path = try scratch.write(random.bytes(64 * 1024), to: name)
             do throws(MediaError) {
@@ -349,7 +335,7 @@ struct BadInputTests {
     /// flushes. Returns the frames and the errors thrown for garbage and for valid chunks.
     static func decodeAfterGarbage(_ decoder: VideoDecoder, _ chunks: [EncodedChunk])
         throws -> (frames: [VideoFrame], garbageErrors: [MediaError], validErrors: [MediaError]) {
-        var random = SeededBytes(state: 0xBAD_C0DE)
+        var random = SplitMix(state: 0xBAD_C0DE)
         let garbage: [[UInt8]] = [
             random.bytes(4_096),
             [0, 0, 0, 1, 0x65] + random.bytes(2_000),      // an "IDR slice" of noise

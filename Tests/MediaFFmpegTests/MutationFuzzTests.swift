@@ -2,23 +2,12 @@ import Foundation
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestSupport
 
 /// Corrupted containers never crash the process: every mutation of a valid
 /// file either demuxes and decodes (possibly with errors) or fails with a
 /// MediaError. Deterministic seeds, so a failure reproduces.
 @Suite struct MutationFuzzTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
-
     /// Mutations per container; `WASI_MEDIA_FUZZ_ITERATIONS` and `WASI_MEDIA_FUZZ_SEED` widen a local hunt.
     static let iterations = ProcessInfo.processInfo.environment["WASI_MEDIA_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 150
 

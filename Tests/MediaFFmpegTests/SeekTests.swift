@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestSupport
 
 /// Frame-exact seeking in files with 250-frame GOPs.
 @Suite struct SeekTests {
@@ -31,7 +32,7 @@ import MediaCore
         let path = try Self.makeFile(format)
         let reader = try FrameReader(url: path)
         // Seeded, so a failure reproduces.
-        var rng = MutationFuzzTests.SplitMix(state: 0x5EE_C0DE)
+        var rng = SplitMix(state: 0x5EE_C0DE)
         let span = UInt64(Self.frameCount * 1_000_000 / Self.fps)
         var targets: [Int64] = (0..<20).map { _ in Int64(rng.next() % span) }
         targets += [0, 8_333_333, 8_333_334, 19_966_666]   // exact frame starts around keyframe 250 and the last frame

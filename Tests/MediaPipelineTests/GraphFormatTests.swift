@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MediaPipeline
+import MediaTestSupport
 
 @Suite struct LaunchLineParseTests {
     @Test func linearChainWithPropertiesAndAutoNames() throws {
@@ -162,18 +163,6 @@ import Testing
 /// Random launch lines never crash the parser or the checker; every line that
 /// parses converts to text and back to the same graph. Seeded, so a failure reproduces.
 @Suite struct LaunchLineFuzzTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ a: [T]) -> T { a[Int(next() % UInt64(a.count))] }
-    }
-
     static let pieces = ["videotestsrc", "fakesink", "tee", "queue", "mux", "demux", "x", "!", "!", " ", "  ", "name=t", "name=m",
                          "t.", "m.", "t.src_0", "d.video_0", "video/x-raw,width=640", "audio/x-raw,rate=(int)48000", "a=b", "=", ".",
                          "\"", "'", "\"a b\"", "k=\"v w\"", "k='x'", "\\", ",", "/", "video/", "(int)", "num-buffers=3", "é", "🎬",

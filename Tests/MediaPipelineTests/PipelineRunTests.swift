@@ -3,6 +3,7 @@ import Testing
 import MediaCore
 import MediaFFmpeg
 @testable import MediaPipeline
+import MediaTestSupport
 
 func tempPath(_ name: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wasi-media-pipeline-\(getpid())")
@@ -38,13 +39,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         // The file: every frame, in order, and the audio track.
         let demuxer = try Demuxer(url: out)
         #expect(demuxer.tracks.map(\.parameters.codecName).sorted() == ["aac", "h264"])
-        let reader = try FrameReader(url: out)
-        var i = 0
-        while let f = try reader.nextFrame() {
-            #expect(TestPattern.frameIndex(in: f) == i)
-            i += 1
-        }
-        #expect(i == 60)
+        #expect(try MediaFixtures.frameIndices(out).map(\.index) == Array(0..<60))
     }
 
     @Test func teeFeedsEveryBranchAndEachSinkSeesEOSOnce() async throws {
@@ -239,21 +234,13 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
 }
 
 @Suite struct VideoRateTests {
-    /// Frame indices (from the test pattern) of a file written by a pipeline.
-    static func indices(_ path: String) throws -> [(index: Int, timestampUs: Int64)] {
-        let reader = try FrameReader(url: path)
-        var out: [(Int, Int64)] = []
-        while let f = try reader.nextFrame() { out.append((TestPattern.frameIndex(in: f), f.timestampUs)) }
-        return out
-    }
-
     @Test(arguments: [("15/1", 15, 2.0), ("60/1", 60, 0.5), ("24/1", 24, 1.25)])
     func framesAreDroppedOrRepeatedOntoTheNewRate(rate: String, count: Int, step: Double) async throws {
         let out = tempPath("rate-\(count).mkv")
         _ = try await runCollecting(try Pipeline(
             launch: "videotestsrc num-buffers=30 framerate=30/1 ! videorate framerate=\(rate) ! encode codec=h264 ! mux format=mkv ! filesink location=\(out)",
             registry: .standard))
-        let frames = try Self.indices(out)
+        let frames = try MediaFixtures.frameIndices(out)
         #expect(frames.count == count, "\(rate): \(frames.count) frames")
         for (k, f) in frames.enumerated() {
             // Slot k shows the input frame on screen at k/rate: floor(k * step), in 1/30 s input frames.
@@ -266,63 +253,29 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     @Test func readsOverHTTPIntoThePipeline() async throws {
         let input = try DemuxPipelineTests.clip()
         let dir = (input as NSString).deletingLastPathComponent, name = (input as NSString).lastPathComponent
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-c", """
-            import functools, http.server, sys
-            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-            handler.log_message = lambda *a: None
-            httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-            print(httpd.server_address[1], flush=True)
-            httpd.serve_forever()
-            """, dir]
-        let pipe = Pipe()
-        server.standardOutput = pipe
-        try server.run()
-        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
-        var portText = ""
-        while !portText.hasSuffix("\n") {
-            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { break }
-            portText += String(decoding: byte, as: UTF8.self)
-        }
-        let port = try #require(Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let server = try LoopbackHTTPServer(serving: dir)
+        defer { server.stop() }
         let (summary, _) = try await runCollecting(try Pipeline(
-            launch: "urisrc uri=http://127.0.0.1:\(port)/\(name) ! demux ! decode ! fakesink", registry: .standard))
+            launch: "urisrc uri=\(server.url(name)) ! demux ! decode ! fakesink", registry: .standard))
         #expect(summary.itemsPerSink["fakesink0"] == 30)
 
         let error = try await #require(throws: PipelineError.self) {
-            try await runCollecting(try Pipeline(launch: "urisrc uri=http://127.0.0.1:\(port)/missing.mp4 ! demux ! fakesink", registry: .standard))
+            try await runCollecting(try Pipeline(launch: "urisrc uri=\(server.url("missing.mp4")) ! demux ! fakesink", registry: .standard))
         }
         #expect(error.element == "urisrc0" && error.description.contains("missing.mp4"))
     }
 }
 
 @Suite struct ImageSequenceTests {
-    /// Writes test-pattern frames as binary PPM images, numbered from 1.
-    static func writeSequence(count: Int, in dir: String) throws {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for i in 0..<count {
-            let frame = try TestPattern.videoFrame(index: i, width: 320, height: 240, format: .rgba8888)
-            var bytes = Array("P6\n320 240\n255\n".utf8)
-            bytes.reserveCapacity(bytes.count + 320 * 240 * 3)
-            frame.buffer.withUnsafeBytes { raw in
-                for p in 0..<(320 * 240) { bytes += [raw[p * 4], raw[p * 4 + 1], raw[p * 4 + 2]] }
-            }
-            let name = String(format: "img%04d.ppm", i + 1)
-            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes))
-        }
-    }
-
     /// The seed's "stitching sequential rendered images into a video container".
     @Test func imagesBecomeAVideoAtTheGivenRate() async throws {
         let dir = tempPath("sequence")
-        try Self.writeSequence(count: 12, in: dir)
+        try MediaFixtures.writePPMSequence(count: 12, in: dir)
         let out = tempPath("sequence.mkv")
         _ = try await runCollecting(try Pipeline(
             launch: "multifilesrc location=\(dir)/img%04d.ppm framerate=24/1 ! encode codec=h264 ! mux format=mkv ! filesink location=\(out)",
             registry: .standard))
-        let frames = try VideoRateTests.indices(out)
+        let frames = try MediaFixtures.frameIndices(out)
         #expect(frames.map(\.index) == Array(0..<12))
         // Matroska keeps milliseconds: frame k at k/24 s.
         for (k, f) in frames.enumerated() { #expect(abs(f.timestampUs - Int64(k) * 1_000_000 / 24) <= 1_000) }
@@ -350,7 +303,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
         concat name=cat ! encode codec=h264 ! mux format=mkv ! filesink location=\(out)
         """
         _ = try await runCollecting(try Pipeline(launch: line, registry: .standard))
-        let frames = try VideoRateTests.indices(out)
+        let frames = try MediaFixtures.frameIndices(out)
         #expect(frames.map(\.index) == Array(10..<20) + Array(0..<5) + Array(25..<30))
         for (k, f) in frames.enumerated() { #expect(abs(f.timestampUs - Int64(k) * 1_000_000 / 30) <= 1_000, "frame \(k) at \(f.timestampUs)") }
     }
