@@ -227,6 +227,10 @@ final class ElementRunner: @unchecked Sendable {
     let pipeline: Pipeline
     /// Sometimes-pads that appeared (`video_0`), bound to the link made for their pattern (`video_%u`).
     private var aliases: [String: String] = [:]
+    /// Pads found to have no link. Candidates only shrink as patterns are bound,
+    /// so a miss stays a miss: later items skip the search, and an item can never
+    /// bind a pattern its pad's announced format was refused for.
+    private var unrouted: Set<String> = []
 
     /// The last format announced on each source pad: a repeat is not sent again.
     private var announced: [String: StreamFormat] = [:]
@@ -247,6 +251,7 @@ final class ElementRunner: @unchecked Sendable {
     private func route(for pad: String, format: StreamFormat?) -> (key: String, route: Pipeline.Route)? {
         if let r = routes[pad] { return (pad, r) }
         if let key = aliases[pad] { return routes[key].map { (key, $0) } }
+        if unrouted.contains(pad) { return nil }
         let bound = Set(aliases.values)
         for (key, r) in routes.sorted(by: { $0.key < $1.key }) where key.contains("%u") && !bound.contains(key) {
             let template = PadTemplate(key, .source, .sometimes, kinds: r.link.kinds)
@@ -254,6 +259,7 @@ final class ElementRunner: @unchecked Sendable {
             aliases[pad] = key
             return (key, r)
         }
+        unrouted.insert(pad)
         return nil
     }
 
