@@ -10,7 +10,8 @@ final class ProgressBar: @unchecked Sendable {
 
     init(enabled: Bool = isatty(2) != 0) { self.enabled = enabled }
 
-    func update(positionUs: Int64, durationUs: Int64?, frames: Int) {
+    /// `frames` nil when unknown (a pipeline reports only its position).
+    func update(positionUs: Int64, durationUs: Int64?, frames: Int?) {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -18,7 +19,6 @@ final class ProgressBar: @unchecked Sendable {
         guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(start)
-        let fps = elapsed > 0 ? Double(frames) / elapsed : 0
         var line = "\r"
         if let d = durationUs, d > 0 {
             let fraction = min(1, max(0, Double(positionUs) / Double(d)))
@@ -27,7 +27,10 @@ final class ProgressBar: @unchecked Sendable {
             line += "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
             line += String(format: " %3.0f%%", fraction * 100)
         }
-        line += String(format: " %.1f s  %d frames  %.0f fps ", Double(positionUs) / 1_000_000, frames, fps)
+        line += String(format: " %.1f s ", Double(positionUs) / 1_000_000)
+        if let frames {
+            line += String(format: " %d frames  %.0f fps ", frames, elapsed > 0 ? Double(frames) / elapsed : 0)
+        }
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -48,7 +48,7 @@ struct Run: AsyncParsableCommand {
         let watcher = Task {
             for await message in pipeline.bus {
                 if json { try? printJSONLine(BusLine(message)) }
-                if case .progress(_, let us) = message { bar.update(positionUs: us, durationUs: nil, frames: 0) }
+                if case .progress(_, let us) = message { bar.update(positionUs: us, durationUs: nil, frames: nil) }
             }
         }
         let outcome: Result<PipelineSummary, PipelineError>
