@@ -85,6 +85,7 @@ struct BusLine: Encodable {
         case .sinkEndOfStream(let e): type = "sink-eos"; element = e
         case .endOfStream: type = "eos"
         case .progress(let e, let us): type = "progress"; element = e; positionUs = us
+        case .seekDone(let us): type = "seek-done"; positionUs = us
         }
     }
 }

@@ -95,12 +95,13 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
 }
 
 @Suite struct DemuxPipelineTests {
-    static func clip() throws -> String {
+    static func clip(seconds: Double = 1, keyframeInterval: Int? = nil) throws -> String {
         let path = tempPath("source-\(UUID().uuidString.prefix(6)).mp4")
         var s = TestClip.Settings()
-        s.seconds = 1
+        s.seconds = seconds
         s.width = 320
         s.height = 240
+        s.keyframeInterval = keyframeInterval
         try TestClip.write(to: path, s)
         return path
     }
@@ -133,7 +134,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
 
     @Test func garbageInputFailsInTheDemuxer() async throws {
         let junk = tempPath("junk.bin")
-        FileManager.default.createFile(atPath: junk, contents: Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 5) }))
+        _ = FileManager.default.createFile(atPath: junk, contents: Data((0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 5) }))
         let error = try await #require(throws: PipelineError.self) {
             try await runCollecting(try Pipeline(launch: "filesrc location=\(junk) ! demux ! decode ! fakesink", registry: .standard))
         }
@@ -328,28 +329,32 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
 }
 
 @Suite struct LiveSyncTests {
-    /// A live pipeline's sinks present each frame at its time on the pipeline
-    /// clock: driven here by a manual time source, so nothing waits on the wall clock.
-    @Test func sinksWaitForEachFrameOnTheClock() async throws {
+    /// A live source produces each frame when the pipeline clock reaches its
+    /// time, and the sinks present it then: driven here by a manual time
+    /// source, so nothing waits on the wall clock.
+    @Test func liveSourcesAndSinksFollowTheClock() async throws {
         let time = ManualTimeSource()
         let clock = MediaClock(timeSource: time)
-        let pipeline = try Pipeline(launch: "videotestsrc is-live=true num-buffers=5 width=16 height=16 ! tee name=t ! fakesink  t. ! fakesink",
-                                    registry: .standard, clock: clock)
+        let recorder = Recorder()
+        let pipeline = try Pipeline(launch: "videotestsrc is-live=true num-buffers=5 width=256 height=16 ! tee name=t ! collect  t. ! fakesink",
+                                    registry: recordingRegistry(recorder), clock: clock)
         let drain = Task { for await _ in pipeline.bus {} }
         let run = Task { try await pipeline.run() }
-        // Frame 0 (at 0 µs) is presented at once; then both sinks wait for frame 1.
+        // Frame 0 (at 0 µs) goes at once; then the source waits for frame 1's time.
         for frame in 1..<5 {
-            await clock.waitForPendingWaits(count: 2)
-            #expect(clock.pendingWaitCount == 2, "frame \(frame)")
-            // Not yet: one microsecond short of the frame's time keeps both waiting.
+            await clock.waitForPendingWaits(count: 1)
+            #expect(clock.pendingWaitCount == 1, "frame \(frame)")
+            // One microsecond short of the frame's time keeps it waiting.
             let due = MediaTime.rescale(Int64(frame), multiplier: 1_000_000, divisor: 30)
             try time.set(us: due - 1)
-            #expect(clock.pendingWaitCount == 2)
+            #expect(clock.pendingWaitCount == 1)
+            #expect(recorder.seen.count <= frame, "frame \(frame) was presented before its time")
             try time.set(us: due)
         }
         let summary = try await run.value
         await drain.value
-        #expect(summary.itemsPerSink == ["fakesink0": 5, "fakesink1": 5])
+        #expect(summary.itemsPerSink == ["collect0": 5, "fakesink0": 5])
+        #expect(recorder.seen == Array(0..<5))
         #expect(clock.now() == MediaTime.rescale(4, multiplier: 1_000_000, divisor: 30))
     }
 

@@ -17,11 +17,15 @@ public protocol ElementFactory: Sendable {
     var readsInputsInOrder: Bool { get }
     /// True for sinks that take positioned writes (`MediaItem.write`), like a file.
     var takesPositionedWrites: Bool { get }
+    /// True for elements that read a file themselves when the element upstream
+    /// offers one (a demuxer after `filesrc`: pull mode, so it can seek).
+    var pullsFiles: Bool { get }
 }
 
 extension ElementFactory {
     public var readsInputsInOrder: Bool { false }
     public var takesPositionedWrites: Bool { false }
+    public var pullsFiles: Bool { false }
 
     public func property(_ name: String) -> PropertySchema? { properties.first { $0.name == name } }
     public func templates(_ direction: PadDirection) -> [PadTemplate] { padTemplates.filter { $0.direction == direction } }

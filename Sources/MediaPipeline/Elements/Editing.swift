@@ -2,8 +2,12 @@ public import MediaCore
 
 /// `trim`: keeps the raw frames or audio shown in [start, end) µs, frame-exact,
 /// and re-stamps them from 0. Audio runs that straddle a bound are cut at
-/// the sample. It decodes from the stream's start (no upstream seek yet).
-final class Trim: Element {
+/// the sample. Once negotiated it asks upstream to seek to `start` (a
+/// demuxer reading a file lands on the keyframe before it, the decoder
+/// clips), so a cut late in a long file does not decode what comes before.
+final class Trim: StartSeekingElement {
+    var startSeekUs: Int64? { startUs > 0 ? startUs : nil }
+
     let startUs: Int64
     let endUs: Int64?
     private var held: VideoFrame?
@@ -45,6 +49,8 @@ final class Trim: Element {
         if let h = held { emit(h, into: &out) }
         held = nil
     }
+
+    func flush() { held = nil }
 
     private func emit(_ frame: VideoFrame, into out: inout Outputs) {
         var f = frame

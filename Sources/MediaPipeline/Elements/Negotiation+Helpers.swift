@@ -50,6 +50,7 @@ public struct BuiltinFactory: RunnableElementFactory {
     let maker: @Sendable (Properties, ElementContext) throws(PipelineError) -> any Element
     public var readsInputsInOrder = false
     public var takesPositionedWrites = false
+    public var pullsFiles = false
 
     public func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
         try maker(Properties(values, schema: properties), context)

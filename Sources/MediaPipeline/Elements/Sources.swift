@@ -1,7 +1,7 @@
 public import MediaCore
 
 /// `videotestsrc`: deterministic test video (the frame index drawn in blocks, a moving box).
-final class VideoTestSrc: SourceElement {
+final class VideoTestSrc: SourceElement, SeekableElement {
     let numBuffers: Int
     let props: Properties
     var format: StreamFormat?
@@ -32,10 +32,16 @@ final class VideoTestSrc: SourceElement {
         index += 1
         return numBuffers >= 0 && index >= numBuffers ? .eos : .ok
     }
+
+    /// The next frame is the one on screen at `timeUs`.
+    func seek(toUs timeUs: Int64) throws(PipelineError) {
+        guard case .rawVideo(_, _, _, let rate)? = format else { return }
+        index = Int(max(0, MediaTime.rescale(timeUs, multiplier: rate.num, divisor: rate.den * 1_000_000)))
+    }
 }
 
 /// `audiotestsrc`: a sine tone.
-final class AudioTestSrc: SourceElement {
+final class AudioTestSrc: SourceElement, SeekableElement {
     let numBuffers: Int
     let frequency: Double
     let samplesPerBuffer: Int
@@ -71,5 +77,12 @@ final class AudioTestSrc: SourceElement {
         out.emit(.audio(data))
         buffers += 1
         return numBuffers >= 0 && buffers >= numBuffers ? .eos : .ok
+    }
+
+    /// The next buffer is the one playing at `timeUs`.
+    func seek(toUs timeUs: Int64) throws(PipelineError) {
+        guard case .rawAudio(_, let rate, _)? = format else { return }
+        let sample = max(0, MediaTime.rescale(timeUs, multiplier: Int64(rate), divisor: 1_000_000))
+        buffers = Int(sample) / samplesPerBuffer
     }
 }

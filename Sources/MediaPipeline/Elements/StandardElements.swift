@@ -143,7 +143,7 @@ extension ElementRegistry {
                            PadTemplate("audio_%u", .source, .sometimes, kinds: [.encodedAudio])],
             properties: [],
             example: "filesrc location=in.mkv ! demux name=d  d.video_0 ! decode ! videoscale width=640 height=360 ! encode ! mux ! filesink location=small.mp4",
-            maker: { _, _ in Demux() }),
+            maker: { _, _ in Demux() }, pullsFiles: true),
         BuiltinFactory(
             name: "decode", summary: "Decodes an encoded stream to raw video (format= picks the pixel format) or f32-planar audio",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.encodedVideo, .encodedAudio]), PadTemplate("src", .source, kinds: [.rawVideo, .rawAudio])],
@@ -165,6 +165,8 @@ extension ElementRegistry {
             name: "queue", summary: "A bounded buffer that decouples the elements on each side",
             padTemplates: [PadTemplate("sink", .sink, kinds: allKinds), PadTemplate("src", .source, kinds: allKinds)],
             properties: [PropertySchema("max-size-buffers", .int(1...100_000), default: "16", doc: "items held before upstream waits (or, when leaky, before one is dropped)"),
+                         PropertySchema("max-size-bytes", .int(0...Int(Int32.max)), default: "0", doc: "bytes of media held before the queue counts as full; 0 for no limit"),
+                         PropertySchema("max-size-time", .int(0...Int.max), default: "0", doc: "µs between the oldest and newest item held before the queue counts as full; 0 for no limit"),
                          PropertySchema("leaky", .choice(["none", "upstream", "downstream"]), default: "none",
                                         doc: "when full: wait (none), drop the new item (upstream), or drop the oldest (downstream); for live sources")],
             example: "videotestsrc ! queue max-size-buffers=8 ! fakesink",

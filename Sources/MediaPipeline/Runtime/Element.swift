@@ -22,11 +22,16 @@ public struct NegotiationRequest: Sendable {
     public var constraints: [String: [Caps]]
     /// Source pads whose downstream element takes positioned writes (`MediaItem.write`): a file.
     public var seekableOutputs: Set<String> = []
+    /// Sink pads whose upstream offers a file to read directly (`filesrc`), for
+    /// elements whose factory `pullsFiles`: reading it gives pull mode.
+    public var inputFiles: [String: String] = [:]
 
-    public init(inputs: [String: StreamFormat], constraints: [String: [Caps]], seekableOutputs: Set<String> = []) {
+    public init(inputs: [String: StreamFormat], constraints: [String: [Caps]], seekableOutputs: Set<String> = [],
+                inputFiles: [String: String] = [:]) {
         self.inputs = inputs
         self.constraints = constraints
         self.seekableOutputs = seekableOutputs
+        self.inputFiles = inputFiles
     }
 }
 
@@ -42,6 +47,20 @@ public protocol Element: AnyObject {
     func negotiate(_ request: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat]
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError)
     func finish(into out: inout Outputs) throws(PipelineError)
+    /// A flushing seek is under way: drop anything held for later
+    /// (a decoder's frames in flight, a held frame). Items that follow come
+    /// from the new position.
+    func flush()
+    /// What follows on `pad` starts at `startUs` (a seek's target): elements
+    /// that clip (decoders) drop what ends before it.
+    func startSegment(atUs startUs: Int64, on pad: String)
+}
+
+/// A source that can hand its file to a downstream element that reads files
+/// itself (pull mode): the runtime then sends the file's path with the format
+/// and no bytes.
+public protocol FileOfferingElement: SourceElement {
+    var offeredFile: String { get }
 }
 
 /// An element with no inputs: the runtime calls `produce` until it returns `.eos`
@@ -52,6 +71,40 @@ public protocol SourceElement: Element {
 
 extension Element {
     public func finish(into out: inout Outputs) throws(PipelineError) {}
+    public func flush() {}
+    public func startSegment(atUs startUs: Int64, on pad: String) {}
+}
+
+/// An element that can move its stream to a time: sources, and a demuxer
+/// reading a file. The runtime calls `seek` in the element's own task, then
+/// sends `flush` and a new segment downstream (docs/pipelines.md, "Seeking").
+public protocol SeekableElement: Element {
+    /// Moves to `timeUs`: what is produced next starts at or before it
+    /// (a demuxer lands on the keyframe before; decoders clip to the segment).
+    func seek(toUs timeUs: Int64) throws(PipelineError)
+    /// False when this instance cannot seek after all (a demuxer fed a stream of bytes).
+    var canSeek: Bool { get }
+}
+
+extension SeekableElement {
+    public var canSeek: Bool { true }
+}
+
+/// An element that, once negotiated, produces on its own from its input
+/// (GStreamer's pull mode): a demuxer given a file reads it itself, so it
+/// can seek. The runtime then runs it like a source.
+public protocol PullingElement: Element {
+    /// True when negotiation chose pull mode.
+    var isPulling: Bool { get }
+    func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult
+}
+
+/// An element that wants its input to start at a time (`trim start=`): once
+/// negotiated, the runtime asks the producers upstream to seek there, and
+/// drops what reaches the element before that seek's flush.
+public protocol StartSeekingElement: Element {
+    /// Where the input should start, µs; nil or 0 for no seek.
+    var startSeekUs: Int64? { get }
 }
 
 extension SourceElement {
