@@ -34,6 +34,7 @@ let examples: [(name: String, world: String)] = [
     ("Gain", "WasiMediaAudioFilter"),
     ("NegatePadSend", "WasiMediaEncodedTransform"),
     ("NegatePadReceive", "WasiMediaEncodedTransform"),
+    ("Transcode", "WasiMediaApp"),
 ]
 
 let package = Package(

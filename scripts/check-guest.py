@@ -99,10 +99,10 @@ def read_abi_page():
         if len(row) == 3 and row[1].startswith('`wasi:media/') and '#' in row[1]:
             if row[0]:
                 world = row[0].strip('`')
-            exports.setdefault(world, {})[row[1].strip('`')] = row[2].strip('`')
+            exports.setdefault(world, {})[row[1].strip('`')] = re.match(r'`([^`]*)`', row[2]).group(1)
             module = None
         elif module and len(row) == 2 and row[0].startswith('`') and row[1].startswith('`('):
-            imports[module][row[0].strip('`')] = row[1].strip('`')
+            imports[module][row[0].strip('`')] = re.match(r'`([^`]*)`', row[1]).group(1)
     return imports, exports
 
 
