@@ -85,8 +85,8 @@ struct Settings {
         }
         func positive(_ name: String) throws(GuestError) -> UInt32? {
             guard let n = try options.integer(name) else { return nil }
-            guard n > 0, n <= Int(UInt32.max) else { throw GuestError(name + ": must be a positive integer") }
-            return UInt32(n)
+            guard n > 0, let value = UInt32(exactly: n) else { throw GuestError(name + ": must be a positive integer") }
+            return value
         }
         width = try positive("width")
         height = try positive("height")
