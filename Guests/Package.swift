@@ -37,6 +37,12 @@ let examples: [(name: String, world: String)] = [
     ("Transcode", "WasiMediaApp"),
 ]
 
+/// Checks, built beside the examples by scripts/build-guests.sh but not
+/// shipped: `ImportCoverage` links every import wrapper of the SDK.
+let checks: [(name: String, world: String)] = [
+    ("ImportCoverage", "WasiMediaApp"),
+]
+
 let package = Package(
     name: "Guests",
     products: [
@@ -45,7 +51,7 @@ let package = Package(
         .library(name: "WasiMediaAudioFilter", targets: ["WasiMediaAudioFilter"]),
         .library(name: "WasiMediaEncodedTransform", targets: ["WasiMediaEncodedTransform"]),
         .library(name: "WasiMediaApp", targets: ["WasiMediaApp"]),
-    ] + examples.map { .executable(name: $0.name, targets: [$0.name]) },
+    ] + (examples + checks).map { .executable(name: $0.name, targets: [$0.name]) },
     targets: [
         .target(name: "WasiMedia", swiftSettings: embedded),
         .target(name: "WasiMediaVideoFilter", dependencies: ["WasiMedia"], swiftSettings: embedded),
@@ -55,5 +61,8 @@ let package = Package(
     ] + examples.map {
         .executableTarget(name: $0.name, dependencies: [.target(name: $0.world)],
                           path: "Examples/\($0.name)", swiftSettings: embedded, linkerSettings: reactor)
+    } + checks.map {
+        .executableTarget(name: $0.name, dependencies: [.target(name: $0.world)],
+                          path: "Checks/\($0.name)", swiftSettings: embedded, linkerSettings: reactor)
     }
 )

@@ -49,3 +49,9 @@ for dir in "$root"/Guests/Examples/*/; do
     cmp -s "$bin/$name.wasm" "$out/$name.wasm" || cp "$bin/$name.wasm" "$out/$name.wasm"
     printf '%-24s %7d bytes\n' "$name.wasm" "$(stat -c %s "$out/$name.wasm")"
 done
+
+# Every import declaration of the SDK, linked into one module, against the page.
+if [ -n "$python" ]; then
+    "$python" "$root/scripts/check-guest.py" --quiet --all-imports "$bin/ImportCoverage.wasm" \
+        || fail "the SDK's import declarations do not match docs/guest-abi.md"
+fi

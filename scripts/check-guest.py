@@ -4,9 +4,11 @@ functions of the interfaces its world imports, each with the core type the
 page gives, and exports exactly its world's functions (with their core
 types), `memory`, `cabi_realloc` and `cabi_post_*` of those functions.
 
-    scripts/check-guest.py GUEST.wasm [--world video-filter] [--quiet]
+    scripts/check-guest.py GUEST.wasm [--world video-filter] [--all-imports] [--quiet]
 
-The world is found from the exports when not given. Prints the imports and
+The world is found from the exports when not given. `--all-imports` also
+requires every function of the world's imported interfaces to be imported
+(for Guests/Checks/ImportCoverage, which checks every SDK declaration). Prints the imports and
 exports; exits 1 listing every problem. Needs nothing but Python 3: it reads
 the module's import, function and export sections itself."""
 import os, re, sys
@@ -109,7 +111,8 @@ def read_abi_page():
 def main():
     args = sys.argv[1:]
     quiet = '--quiet' in args
-    args = [a for a in args if a != '--quiet']
+    all_imports = '--all-imports' in args
+    args = [a for a in args if a not in ('--quiet', '--all-imports')]
     world = None
     if '--world' in args:
         k = args.index('--world'); world = args[k + 1]; del args[k:k + 2]
@@ -135,6 +138,12 @@ def main():
             problems.append(f'imports {module} {field}: no such function')
         elif abi_imports[module][field] != t:
             problems.append(f'imports {module} {field} as {t}, docs/guest-abi.md says {abi_imports[module][field]}')
+    if all_imports:
+        imported = {(m, f) for m, f, _, _ in imports}
+        for module in sorted(allowed):
+            for field in abi_imports.get(module, {}):
+                if (module, field) not in imported:
+                    problems.append(f'does not import {module} {field}')
     expected = dict(abi_exports[world])
     for export, kind, t in exports:
         if export == 'memory' and kind == 'memory':
