@@ -14,6 +14,8 @@ import PackageDescription
 
 /// Every target is Embedded Swift, compiled whole-module.
 let embedded: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
     .enableExperimentalFeature("Embedded"),
     .enableExperimentalFeature("Extern"),
     .unsafeFlags(["-wmo"]),

@@ -26,7 +26,7 @@ public func exportMediaApp<A: MediaApp>(_ app: A.Type) -> UnsafeMutableRawPointe
 }
 
 /// The registered program, behind a non-generic interface the export calls.
-public class MediaAppInstance {
+class MediaAppInstance {
     func run(_ arguments: [String]) -> GuestError? { nil }
 }
 

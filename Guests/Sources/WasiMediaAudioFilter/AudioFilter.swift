@@ -43,7 +43,7 @@ public func exportAudioFilter<F: AudioFilter>(_ filter: F.Type) -> UnsafeMutable
 }
 
 /// The registered filter, behind a non-generic interface the exports call.
-public class AudioFilterInstance {
+class AudioFilterInstance {
     func configure(_ properties: Properties) -> GuestError? { nil }
     func acceptedFormats() -> [SampleFormat] { [] }
     func process(_ audio: AudioData) -> [AudioData] { [] }

@@ -43,7 +43,7 @@ public func exportEncodedTransform<T: EncodedTransform>(_ transform: T.Type) -> 
 }
 
 /// The registered transform, behind a non-generic interface the exports call.
-public class EncodedTransformInstance {
+class EncodedTransformInstance {
     func start(_ options: Properties) -> GuestError? { nil }
     func transform(_ frame: EncodedFrame) -> [EncodedFrame] { [] }
     func flush() -> [EncodedFrame] { [] }

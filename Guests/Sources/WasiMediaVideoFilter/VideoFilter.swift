@@ -51,7 +51,7 @@ public func exportVideoFilter<F: VideoFilter>(_ filter: F.Type) -> UnsafeMutable
 }
 
 /// The registered filter, behind a non-generic interface the exports call.
-public class VideoFilterInstance {
+class VideoFilterInstance {
     func configure(_ properties: Properties) -> GuestError? { nil }
     func acceptedFormats() -> [PixelFormat] { [] }
     func process(_ frame: VideoFrame) -> [VideoFrame] { [] }
