@@ -138,7 +138,7 @@ public func queryAudioDecoderSupport(_ config: AudioDecoderConfig) -> CodecSuppo
 
 // MARK: - Lifting and lowering
 
-/// Runs `body` with an `option<u32>`'s two flat values.
+/// An `option<u32>`'s two flat values (case, value).
 @inline(__always)
 func flat(_ value: UInt32?) -> (Int32, Int32) {
     (value == nil ? 0 : 1, Int32(bitPattern: value ?? 0))
