@@ -25,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
     ],
     targets: [
         .systemLibrary(
@@ -72,6 +73,9 @@ let package = Package(
         .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore", "MediaFFmpeg", "MediaTestSupport"],
+                    swiftSettings: swiftSettings),
+        // Parses wit/ (the wasi:media WIT package) and checks it against WITContract.
+        .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", .product(name: "WIT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),

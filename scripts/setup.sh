@@ -9,6 +9,9 @@ packages=(
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
     ffmpeg            # the ffmpeg/ffprobe CLIs: the benchmark's peer and the tests' independent checker
     time              # /usr/bin/time, peak-memory measurement in benchmarks
+    wasi-libc         # malloc for Embedded Swift guests (scripts/build-guests.sh)
+    libclang-rt-14-dev-wasm32   # compiler builtins for wasm32 guests
+    python3           # scripts/check-guest.py
 )
 
 missing=()

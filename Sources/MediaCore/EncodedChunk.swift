@@ -8,7 +8,7 @@ public struct EncodedChunk: Sendable, Equatable {
     /// True when the chunk decodes without reference to earlier chunks.
     public var isKeyframe: Bool
     /// Decode timestamp in microseconds, where it differs from the presentation
-    /// order (B-frames). Not part of the WIT record: the host keeps it so muxers
+    /// order (B-frames); WIT `decode-timestamp-us`. The host keeps it so muxers
     /// can write chunks from its own encoders; nil means "same as timestamp".
     public var decodeTimestampUs: Int64?
 

@@ -1,0 +1,12 @@
+import WasiMediaVideoFilter
+
+/// Returns every frame as it came: no pixel is read or copied. Measures
+/// what a guest costs a pipeline.
+struct PassThrough: VideoFilter {
+    func process(_ frame: VideoFrame) -> [VideoFrame] {
+        [frame]
+    }
+}
+
+@_cdecl("wasi_media_video_filter")
+func videoFilter() -> UnsafeMutableRawPointer { exportVideoFilter(PassThrough.self) }
