@@ -4,8 +4,10 @@
 //
 //   wasi-media (executable) -> MediaCommands -> MediaPipeline -> MediaFFmpeg -> MediaCore
 //                                                                   \-> CFFmpeg (libav* 5.1)
+//   MediaWasm (guest engines: WasmKit) -> MediaCore
 //
 // MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
+// WasmKit types appear in no public signature outside MediaWasm.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -20,11 +22,13 @@ let package = Package(
         .library(name: "MediaCore", targets: ["MediaCore"]),
         .library(name: "MediaFFmpeg", targets: ["MediaFFmpeg"]),
         .library(name: "MediaPipeline", targets: ["MediaPipeline"]),
+        .library(name: "MediaWasm", targets: ["MediaWasm"]),
         .executable(name: "wasi-media", targets: ["wasi-media"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +55,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The engine layer for sandboxed guests: compile, link host imports by grant,
+        // call exports, bounds-checked guest memory, handle tables, fuel and memory limits.
+        .target(
+            name: "MediaWasm",
+            dependencies: [
+                "MediaCore",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MediaCommands",
             dependencies: [
@@ -72,6 +87,9 @@ let package = Package(
         .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore", "MediaFFmpeg", "MediaTestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "MediaWasmTests",
+                    dependencies: ["MediaWasm", "MediaCore", .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),

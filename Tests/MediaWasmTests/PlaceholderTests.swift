@@ -1,0 +1,4 @@
+import Testing
+@testable import MediaWasm
+import WAT
+@Test func placeholder() {}
