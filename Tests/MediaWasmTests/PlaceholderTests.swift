@@ -1,4 +1,0 @@
-import Testing
-@testable import MediaWasm
-import WAT
-@Test func placeholder() {}
