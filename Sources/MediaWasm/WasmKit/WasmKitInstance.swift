@@ -106,7 +106,7 @@ final class WasmKitInstance: WasmInstance {
             limiter.reset()
             store.fuel = limits.fuelPerCall.map { Fuel(remaining: $0) }
         }
-        if stacks.count == depth { stacks.append(StackBox(engine: store.engine)) }
+        while stacks.count <= depth { stacks.append(StackBox(engine: store.engine)) }
         let box = stacks[depth]
         depth += 1
         defer {
