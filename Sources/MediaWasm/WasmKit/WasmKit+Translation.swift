@@ -89,19 +89,25 @@ extension Value {
 extension WasmError {
     /// A parse or validation error: WasmKit's text, with the byte offset
     /// taken out of it (WasmKit keeps the offset itself `package`-internal
-    /// and prints it as "at offset 0x1f").
+    /// and prints it as `"reason" at offset 0x1f`).
     static func malformed(_ error: any Error) -> WasmError {
-        var reason = String(describing: error)
+        var reason = Substring(String(describing: error))
         var offset: Int?
         if let marker = reason.firstRange(of: " at offset 0x") {
             let digits = reason[marker.upperBound...].prefix { $0.isHexDigit }
             offset = Int(digits, radix: 16)
-            reason.removeSubrange(marker.lowerBound..<reason.index(marker.upperBound, offsetBy: digits.count))
+            reason.removeSubrange(marker.lowerBound..<digits.endIndex)
         }
-        if reason.hasPrefix("\""), let closing = reason.dropFirst().firstIndex(of: "\"") {
-            reason = String(reason[reason.index(after: reason.startIndex)..<closing]) + reason[reason.index(after: closing)...]
+        // A message with an offset is quoted; the parser's own messages print
+        // as `"Message(text: "...")"` (its message type has no description).
+        func unquote(_ text: Substring) -> Substring {
+            text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"") ? text.dropFirst().dropLast() : text
         }
-        return .malformedModule(reason: reason, offset: offset)
+        reason = unquote(reason)
+        if reason.hasPrefix("Message(text: "), reason.hasSuffix(")") {
+            reason = unquote(reason.dropFirst("Message(text: ".count).dropLast())
+        }
+        return .malformedModule(reason: String(reason), offset: offset)
     }
 }
 
