@@ -7,7 +7,7 @@ import Testing
         init(_ id: Int) { self.id = id }
     }
 
-    @Test func handlesStartAtOneAndAreNeverReused() throws {
+    @Test func handlesStartAtOneAndAreReusedOnlyAfterADelay() throws {
         let cleaned = Recorder<Int>()
         let table = HandleTable<Thing>(resourceName: "video-encoder") { cleaned.append($0.id) }
         let a = try table.insert(Thing(1))
@@ -17,6 +17,16 @@ import Testing
         #expect(cleaned.all == [1])
         #expect(try table.insert(Thing(3)) == 3)
         #expect(try table.borrow(b).id == 2)
+        #expect(table.count == 2)
+
+        // Handle 1 stays "already dropped" until reuseDelay more handles were freed after it.
+        try table.drop(3)
+        for _ in 1..<HandleTable<Thing>.reuseDelay {
+            try table.drop(try table.insert(Thing(0)))
+            #expect(throws: GuestFault.handleAlreadyDropped(resource: "video-encoder", handle: 1)) { try table.borrow(1) }
+        }
+        #expect(try table.insert(Thing(4)) == 1)
+        #expect(try table.borrow(1).id == 4)
         #expect(table.count == 2)
     }
 

@@ -86,6 +86,7 @@ import Testing
         ("(i32.const 0xFFFF0000)", "outside memory"),
         ("(i32.const 65534)", "block runs past the end"),
         ("(i32.const 1026)", "misaligned"),
+        ("(i32.const 0)", "null for a non-empty block"),
     ])
     func badAllocationsAreGuestFaults(returned: String, _: String) throws {
         let instance = try instantiate("""

@@ -16,8 +16,9 @@ extension WasmInstance {
     public static var reallocSignature: WasmSignature { WasmSignature([.i32, .i32, .i32, .i32], [.i32]) }
 
     /// Asks the guest for `size` bytes aligned to `alignment` (a power of two)
-    /// and returns the block's address, checked to be an aligned block inside
-    /// guest memory.
+    /// with `cabi_realloc(0, 0, alignment, size)` and returns the block's
+    /// address, checked to be an aligned block inside guest memory, and not
+    /// 0 unless `size` is 0.
     public func allocate(size: UInt32, alignment: UInt32) throws(WasmError) -> UInt32 {
         guard let memory else { throw fault(.noMemory) }
         guard signature(of: Self.reallocExport) == Self.reallocSignature else { throw fault(.noRealloc) }
@@ -26,6 +27,8 @@ extension WasmInstance {
         do {
             try memory.requireAligned(pointer, to: alignment)
             _ = try memory.range(at: pointer, count: size)
+            // 0 is the null pointer: an allocator returns it only when it failed.
+            if pointer == 0 && size > 0 { throw GuestFault.noRealloc }
         } catch {
             throw fault(.badAllocation(pointer: pointer, size: size, alignment: alignment, memorySize: memory.byteCount))
         }

@@ -1,10 +1,13 @@
 /// The resources of one type that one guest instance holds, by handle.
 ///
 /// Handles are the `i32`s the canonical ABI passes for `own<T>` and
-/// `borrow<T>`. They start at 1 and are never reused, so 0 is never valid
-/// and a handle used after it was dropped is told apart from one never
-/// issued. Every misuse throws a ``GuestFault`` naming the resource and the
-/// handle ("video-encoder handle 7 was never issued"); thrown from a host
+/// `borrow<T>`: indices into the table, from 1 (0 is never valid) and
+/// always below 2^28. A freed index is issued again only once
+/// ``reuseDelay`` other indices have been freed after it, so a handle used
+/// after it was dropped is reliably told apart from one never issued,
+/// while indices stay below `limit + reuseDelay + 1`. Every misuse throws a
+/// ``GuestFault`` naming the resource and the handle ("video-encoder handle
+/// 7 was never issued", "... was already dropped"); thrown from a host
 /// function, it traps the guest, never the host.
 ///
 /// - An owned entry (``insert(_:)``) belongs to the guest: ``drop(_:)`` removes
@@ -21,31 +24,44 @@ public final class HandleTable<Resource> {
         case owned, borrowed
     }
 
+    private enum Slot {
+        case live(Resource, Ownership)
+        /// Issued once, now dropped or moved (or index 0, never issued).
+        case free
+    }
+
     /// The resource's WIT name, used in errors: `video-encoder`.
     public let resourceName: String
     /// The most live handles the guest may hold.
     public let limit: Int
     private let cleanup: (Resource) -> Void
-    private var entries: [UInt32: (resource: Resource, ownership: Ownership)] = [:]
-    private var nextHandle: UInt32 = 1
+    /// Index 0 is a placeholder: handle 0 is never issued.
+    private var slots: [Slot] = [.free]
+    /// Freed indices, oldest first, from `freedStart` on.
+    private var freed: [UInt32] = []
+    private var freedStart = 0
+    public private(set) var count = 0
 
     /// 4,096 live handles per table.
     public static var defaultLimit: Int { 4_096 }
+    /// 1,024: how many indices are freed after one before it is issued again.
+    public static var reuseDelay: Int { 1_024 }
+    /// Handles stay below 2^28: a guest may use the top 4 bits of a word as tags.
+    static var handleBound: Int { 1 << 28 }
 
-    /// - Parameter cleanup: runs when the guest drops an owned handle, and for
-    ///   every owned entry left when the table goes away.
+    /// - Parameters:
+    ///   - limit: the most live handles (at most 2^28 - 1 - ``reuseDelay``).
+    ///   - cleanup: runs when the guest drops an owned handle, and for every
+    ///     owned entry left when the table goes away.
     public init(resourceName: String, limit: Int = defaultLimit, cleanup: @escaping (Resource) -> Void = { _ in }) {
         self.resourceName = resourceName
-        self.limit = limit
+        self.limit = min(limit, Self.handleBound - 1 - Self.reuseDelay)
         self.cleanup = cleanup
     }
 
     deinit {
-        for (_, entry) in entries where entry.ownership == .owned { cleanup(entry.resource) }
+        for case .live(let resource, .owned) in slots { cleanup(resource) }
     }
-
-    /// The number of live handles.
-    public var count: Int { entries.count }
 
     /// Gives the guest ownership of `resource` and returns its new handle.
     public func insert(_ resource: Resource) throws(GuestFault) -> UInt32 {
@@ -73,14 +89,14 @@ public final class HandleTable<Resource> {
         guard found.ownership == .owned else {
             throw .handleNotOwned(resource: resourceName, handle: handle)
         }
-        entries[handle] = nil
+        release(handle)
         return found.resource
     }
 
     /// The guest's `[resource-drop]`: removes the handle; runs the cleanup if it was owned.
     public func drop(_ handle: UInt32) throws(GuestFault) {
         let found = try entry(handle)
-        entries[handle] = nil
+        release(handle)
         if found.ownership == .owned { cleanup(found.resource) }
     }
 
@@ -88,26 +104,48 @@ public final class HandleTable<Resource> {
     /// returns how many the guest had not dropped.
     @discardableResult
     public func endBorrows() -> Int {
-        let lent = entries.filter { $0.value.ownership == .borrowed }
-        for handle in lent.keys { entries[handle] = nil }
-        return lent.count
+        var ended = 0
+        for index in slots.indices {
+            if case .live(_, .borrowed) = slots[index] {
+                release(UInt32(index))
+                ended += 1
+            }
+        }
+        return ended
     }
 
     private func add(_ resource: Resource, _ ownership: Ownership) throws(GuestFault) -> UInt32 {
-        guard entries.count < limit, nextHandle != 0 else {
-            throw .tooManyHandles(resource: resourceName, limit: limit)
+        guard count < limit else { throw .tooManyHandles(resource: resourceName, limit: limit) }
+        let handle: UInt32
+        if freed.count - freedStart > Self.reuseDelay {
+            handle = freed[freedStart]
+            freedStart += 1
+            if freedStart > Self.reuseDelay, freedStart * 2 > freed.count {
+                freed.removeFirst(freedStart)
+                freedStart = 0
+            }
+            slots[Int(handle)] = .live(resource, ownership)
+        } else {
+            handle = UInt32(slots.count)
+            slots.append(.live(resource, ownership))
         }
-        let handle = nextHandle
-        nextHandle &+= 1  // wraps to 0 after 2^32 - 1 handles: the table is then exhausted
-        entries[handle] = (resource, ownership)
+        count += 1
         return handle
     }
 
+    private func release(_ handle: UInt32) {
+        slots[Int(handle)] = .free
+        freed.append(handle)
+        count -= 1
+    }
+
     private func entry(_ handle: UInt32) throws(GuestFault) -> (resource: Resource, ownership: Ownership) {
-        if let found = entries[handle] { return found }
-        if handle == 0 || handle >= nextHandle && nextHandle != 0 {
+        guard handle != 0, Int(handle) < slots.count else {
             throw .handleNeverIssued(resource: resourceName, handle: handle)
         }
-        throw .handleAlreadyDropped(resource: resourceName, handle: handle)
+        guard case .live(let resource, let ownership) = slots[Int(handle)] else {
+            throw .handleAlreadyDropped(resource: resourceName, handle: handle)
+        }
+        return (resource, ownership)
     }
 }

@@ -49,17 +49,6 @@ extension WasmValue {
         case .f64(let v): .f64(v.bitPattern)
         }
     }
-
-    /// Nil for v128 and references, which no signature of ours contains.
-    init?(_ value: Value) {
-        switch value {
-        case .i32(let v): self = .i32(v)
-        case .i64(let v): self = .i64(v)
-        case .f32(let v): self = .f32(Float(bitPattern: v))
-        case .f64(let v): self = .f64(Double(bitPattern: v))
-        case .v128, .ref: return nil
-        }
-    }
 }
 
 extension Value {

@@ -91,7 +91,8 @@ final class WasmKitInstance: WasmInstance {
                 : "the guest exports no function of that name"
             throw .invalidCall(export: export, reason: reason)
         }
-        guard arguments.map(\.type) == signature.parameters else {
+        guard arguments.count == signature.parameters.count,
+              zip(arguments, signature.parameters).allSatisfy({ $0.type == $1 }) else {
             throw .invalidCall(export: export, reason: "it takes \(signature), not (\(arguments.map(\.type.rawValue).joined(separator: ", ")))")
         }
         if let poisonedBy { throw .poisoned(poisonedBy) }
@@ -123,7 +124,7 @@ final class WasmKitInstance: WasmInstance {
             poison(with: report)
             throw .trap(report)
         }
-        return values.compactMap(WasmValue.init)
+        return zip(values, signature.results).map { WasmValue(rawBits: $0.rawBits, type: $1) }
     }
 
     /// The trap report for what a call into the guest threw.
