@@ -88,6 +88,28 @@ import Testing
         let module = try engine().compile(try wasm(#"(module (memory (export "memory") 32))"#))
         let error = wasmError { _ = try module.instantiate(host: HostImports(), grants: [], limits: WasmLimits(memoryCap: 1 << 20)) }
         #expect(error == .instantiation(reason: "its initial memory of 2097152 bytes exceeds the memory cap of 1048576 bytes"))
+        // Over the engine's own cap, the module is turned away when compiled.
+        #expect(wasmError { _ = try engine(WasmLimits(memoryCap: 1 << 20)).compile(try wasm("(module (memory 17))")) }
+            == .instantiation(reason: "its initial memory of 1114112 bytes exceeds the memory cap of 1048576 bytes"))
+    }
+
+    @Test func tablesAreCapped() throws {
+        let text = """
+            (module (table $t 10 funcref)
+              (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0))))
+            """
+        let instance = try instantiate(text, limits: WasmLimits(tableElementCap: 100))
+        #expect(try instance.call("grow", [.i32(90)]) == [.i32(10)])
+        #expect(try instance.call("grow", [.i32(1)]) == [WasmValue(Int32(-1))])
+        #expect(wasmError { _ = try engine(WasmLimits(tableElementCap: 5)).compile(try wasm(text)) }
+            == .instantiation(reason: "its initial table exceeds the table cap of 5 elements"))
+    }
+
+    @Test func startFunctionRunsOnOneCallsFuel() throws {
+        let module = try engine(WasmLimits(fuelPerCall: 10_000)).compile(try wasm("(module (func $s (loop $l (br $l))) (start $s))"))
+        let report = try #require(wasmError { _ = try module.instantiate(host: HostImports(), grants: []) }?.trapReport)
+        #expect(report.export == "<start>")
+        #expect(report.reason == .outOfFuel(budget: 10_000))
     }
 
     @Test func runawayRecursionIsAStackOverflow() throws {

@@ -32,4 +32,13 @@ final class MemoryCapLimiter: ResourceLimiter {
     }
 
     func reset() { refusedBytes.store(0, ordering: .relaxed) }
+
+    /// The error for a module whose initial memory or table this limiter refused.
+    var initialSizeError: WasmError {
+        if let refused {
+            .instantiation(reason: "its initial memory of \(refused.requestedBytes) bytes exceeds the memory cap of \(refused.capBytes) bytes")
+        } else {
+            .instantiation(reason: "its initial table exceeds the table cap of \(tableElementCap) elements")
+        }
+    }
 }

@@ -59,8 +59,7 @@ final class WasmKitInstance: WasmInstance {
             depth = 0
         } catch let trap as Trap where WasmKitTrapText(trap).isInitialSizeOverLimit {
             depth = 0
-            let what = limiter.refused.map { "its initial memory of \($0.requestedBytes) bytes exceeds the memory cap of \($0.capBytes) bytes" }
-            throw .instantiation(reason: what ?? "its initial table exceeds the table cap of \(limits.tableElementCap) elements")
+            throw limiter.initialSizeError
         } catch {
             depth = 0
             throw .trap(report(for: error, export: "<start>"))

@@ -34,7 +34,7 @@ struct WasmKitModule: WasmModule {
         }
         if !unsupported.isEmpty { throw .link(unsupported) }
 
-        let validated = try Self.validate(module, engine: engine.validator)
+        let validated = try Self.validate(module, engine: engine.validator, limits: engine.limits)
         let exports = module.exports.map { entry -> ModuleExport in
             switch entry.descriptor {
             case .function:
@@ -72,11 +72,15 @@ struct WasmKitModule: WasmModule {
     /// Instantiates `module` once, start function dropped, in a throwaway
     /// store whose imports trap if called: WasmKit validates function bodies
     /// only when it translates them, and the eager engine translates all of
-    /// them during instantiation.
-    private static func validate(_ module: Module, engine: Engine) throws(WasmError) -> Instance {
+    /// them during instantiation. The engine's memory and table caps apply,
+    /// so a guest asking for more initial memory than it allows is turned
+    /// away here, before anything is allocated.
+    private static func validate(_ module: Module, engine: Engine, limits: WasmLimits) throws(WasmError) -> Instance {
         var module = module
         module.dropStartFunction()
         let store = Store(engine: engine)
+        let limiter = MemoryCapLimiter(limits: limits)
+        store.resourceLimiter = limiter
         var stubs = Imports()
         for entry in module.imports {
             guard case .function(let typeIndex) = entry.descriptor, let type = module.functionType(at: typeIndex) else { continue }
@@ -87,8 +91,10 @@ struct WasmKitModule: WasmModule {
         do {
             return try module.instantiate(store: store, imports: stubs)
         } catch let trap as Trap {
+            let text = WasmKitTrapText(trap)
+            if text.isInitialSizeOverLimit { throw limiter.initialSizeError }
             // Segments that do not fit their memory or table trap at instantiation.
-            throw .instantiation(reason: WasmKitTrapText(trap).reason)
+            throw .instantiation(reason: text.reason)
         } catch {
             throw .malformed(error)
         }
