@@ -4,8 +4,10 @@
 //
 //   wasi-media (executable) -> MediaCommands -> MediaPipeline -> MediaFFmpeg -> MediaCore
 //                                                                   \-> CFFmpeg (libav* 5.1)
+//   MediaWasm (guest engines: WasmKit) -> MediaCore
 //
 // MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
+// WasmKit types appear in no public signature outside MediaWasm.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -20,6 +22,7 @@ let package = Package(
         .library(name: "MediaCore", targets: ["MediaCore"]),
         .library(name: "MediaFFmpeg", targets: ["MediaFFmpeg"]),
         .library(name: "MediaPipeline", targets: ["MediaPipeline"]),
+        .library(name: "MediaWasm", targets: ["MediaWasm"]),
         .executable(name: "wasi-media", targets: ["wasi-media"]),
     ],
     dependencies: [
@@ -52,6 +55,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The engine layer for sandboxed guests: compile, link host imports by grant,
+        // call exports, bounds-checked guest memory, handle tables, fuel and memory limits.
+        .target(
+            name: "MediaWasm",
+            dependencies: [
+                "MediaCore",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MediaCommands",
             dependencies: [
@@ -76,6 +90,9 @@ let package = Package(
                     swiftSettings: swiftSettings),
         // Parses wit/ (the wasi:media WIT package) and checks it against WITContract.
         .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", .product(name: "WIT", package: "WasmKit")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "MediaWasmTests",
+                    dependencies: ["MediaWasm", "MediaCore", .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),

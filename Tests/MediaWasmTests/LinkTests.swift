@@ -1,0 +1,127 @@
+import MediaWasm
+import Testing
+
+@Suite struct LinkTests {
+    static let codecModule = "wasi:media/codec@0.1.0-draft"
+    static let query = ImportName(module: codecModule, field: "query-video-encoder-support")
+
+    /// A host offering `env#log` and one function of the codec interface.
+    static var host: HostImports {
+        var env = HostModule("env")
+        env.define("log", WasmSignature([.i32, .i32])) { _ in }
+        var codec = HostModule(codecModule)
+        codec.define(query.field, WasmSignature([.i32], [.i32])) { call in call.setResult(UInt32(1)) }
+        return HostImports([env, codec])
+    }
+
+    static let codecGuest = """
+        (module
+          (import "wasi:media/codec@0.1.0-draft" "query-video-encoder-support" (func $q (param i32) (result i32)))
+          (func (export "run") (result i32) (call $q (i32.const 0))))
+        """
+
+    @Test func grantsAreInterfaceNames() {
+        #expect(Grant(forModule: "wasi:media/codec@0.1.0-draft") == "codec")
+        #expect(Grant(forModule: "wasi:media/types") == "types")
+        #expect(Grant(forModule: "env") == "env")
+        #expect(HostModule(Self.codecModule).grant == "codec")
+        #expect(Self.host.allGrants == ["env", "codec"])
+    }
+
+    @Test func malformedBytesAreRejectedWithTheParsersReason() {
+        #expect(wasmError { _ = try engine().compile([0x00, 0x61, 0x73, 0x6D, 0x02, 0, 0, 0]) }
+            == .malformedModule(reason: "unknown binary version: [2, 0, 0, 0]", offset: 8))
+        guard case .malformedModule(let garbage, _) = wasmError({ _ = try engine().compile(Array("hello".utf8)) }) else {
+            Issue.record("expected malformedModule"); return
+        }
+        #expect(garbage.hasPrefix("magic header not detected"))
+    }
+
+    @Test func truncatedModuleNamesTheOffset() throws {
+        let bytes = try wasm(#"(module (func (export "f") (result i32) (i32.const 7)))"#)
+        guard case .malformedModule(_, let offset) = wasmError({ _ = try engine().compile(Array(bytes.dropLast(3))) }) else {
+            Issue.record("expected malformedModule"); return
+        }
+        #expect(offset != nil)
+    }
+
+    @Test func invalidFunctionBodyIsFoundAtCompileTime() throws {
+        // Well-formed bytes, but the body leaves an i64 where an i32 is due.
+        let bytes = try wasm(#"(module (func (export "f") (result i32) (i64.const 7)))"#)
+        guard case .malformedModule(let reason, let offset) = wasmError({ _ = try engine().compile(bytes) }) else {
+            Issue.record("expected malformedModule"); return
+        }
+        #expect(reason == "Expected i32 on the stack top but got i64")
+        #expect(offset != nil)
+    }
+
+    @Test func segmentOutsideMemoryFailsAtCompileTime() throws {
+        let bytes = try wasm(#"(module (memory 1) (data (i32.const 65535) "ab"))"#)
+        #expect(wasmError { _ = try engine().compile(bytes) } == .instantiation(reason: "out of bounds memory access"))
+    }
+
+    @Test func missingExportIsNamed() throws {
+        let bytes = try wasm(#"(module (memory (export "run") 1) (func (export "other")))"#)
+        let error = wasmError {
+            _ = try engine().compile(bytes, requiredExports: ["process", "run", RequiredExport("other", WasmSignature([.i32]))], host: nil)
+        }
+        #expect(error == .link([
+            .missingExport("process"),
+            .exportMismatch("run", required: nil, found: "a memory"),
+            .exportMismatch("other", required: WasmSignature([.i32]), found: "a function () -> ()"),
+        ]))
+        #expect(error?.description.contains("the guest does not export `process`") == true)
+    }
+
+    @Test func unknownImportIsNamedAtCompileAndInstantiation() throws {
+        let bytes = try wasm("""
+            (module
+              (import "env" "log" (func (param i32 i32)))
+              (import "env" "nope" (func))
+              (import "wasi:media/devices@0.1.0-draft" "list" (func)))
+            """)
+        let expected = WasmError.link([
+            .unknownImport(ImportName(module: "env", field: "nope")),
+            .unknownImport(ImportName(module: "wasi:media/devices@0.1.0-draft", field: "list")),
+        ])
+        #expect(wasmError { _ = try engine().compile(bytes, requiredExports: [], host: Self.host) } == expected)
+        // Compiled without a host, the same module fails when linked.
+        let module = try engine().compile(bytes)
+        #expect(wasmError { _ = try module.instantiate(host: Self.host, grants: Self.host.allGrants) } == expected)
+        #expect(expected.description.contains("the guest imports `nope` from `env`, which no host module offers"))
+    }
+
+    @Test func importOfAnotherSignatureIsRejected() throws {
+        let bytes = try wasm(#"(module (import "env" "log" (func (param i32))))"#)
+        #expect(wasmError { _ = try engine().compile(bytes, requiredExports: [], host: Self.host) } == .link([
+            .importSignatureMismatch(ImportName(module: "env", field: "log"), host: WasmSignature([.i32, .i32]), guest: WasmSignature([.i32])),
+        ]))
+    }
+
+    @Test func importedMemoryIsNeverProvided() throws {
+        let bytes = try wasm(#"(module (import "env" "memory" (memory 1)))"#)
+        guard case .link(let problems) = wasmError({ _ = try engine().compile(bytes) }),
+              case .unsupportedImport(let name, _) = problems.first else {
+            Issue.record("expected an unsupported import"); return
+        }
+        #expect(name == ImportName(module: "env", field: "memory"))
+    }
+
+    @Test func ungrantedImportFailsInstantiationNamingTheGrant() throws {
+        let module = try engine().compile(try wasm(Self.codecGuest), requiredExports: ["run"], host: Self.host)
+        let error = wasmError { _ = try module.instantiate(host: Self.host, grants: ["env"]) }
+        #expect(error == .link([.ungrantedImport(Self.query, grant: "codec")]))
+        #expect(error?.description
+            == "cannot link the guest: the guest imports `wasi:media/codec@0.1.0-draft#query-video-encoder-support` but was not granted `codec`")
+        // Granted, the same module links and runs.
+        let instance = try module.instantiate(host: Self.host, grants: ["codec"])
+        #expect(try instance.call("run", []) == [.i32(1)])
+    }
+
+    @Test func moduleListsImportsAndExports() throws {
+        let module = try engine().compile(try wasm(Self.codecGuest))
+        #expect(module.engineName == "wasmkit")
+        #expect(module.imports == [ModuleImport(name: Self.query, kind: .function, signature: WasmSignature([.i32], [.i32]))])
+        #expect(module.exports == [ModuleExport(name: "run", kind: .function, signature: WasmSignature([], [.i32]))])
+    }
+}
