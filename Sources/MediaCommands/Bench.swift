@@ -23,13 +23,6 @@ struct TranscodeBench: ParsableCommand {
     @Option(help: "Input length in seconds.") var seconds = 10
     @Option(help: "Working directory.") var workDir = "out/bench"
     @Option(help: "The ffmpeg CLI to compare against.") var ffmpeg = "ffmpeg"
-    @Option(help: "Which of ours runs: `transcoder` (wasi-media transcode) or `pipeline` (the same job as a wasi-media run launch line).")
-    var via = "transcoder"
-
-    func validate() throws {
-        guard via == "transcoder" || via == "pipeline" else { throw ValidationError("--via must be transcoder or pipeline") }
-    }
-
     func run() throws {
         try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let input = (workDir as NSString).appendingPathComponent("input-720p.mp4")
@@ -45,8 +38,8 @@ struct TranscodeBench: ParsableCommand {
         let me = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0]
             : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
         let oursOut = (workDir as NSString).appendingPathComponent("ours.mp4")
-        let ours = via == "transcoder" ? [me, "transcode", input, oursOut] : [me, "run",
-            "filesrc location=\(input) ! demux name=d  d.video_0 ! decode format=rgba8888 ! encode codec=h264 preset=veryfast ! mux name=m format=mp4 ! filesink location=\(oursOut)  d.audio_0 ! decode ! encode codec=aac bitrate=128000 ! m."]
+        // `transcode` runs the pipeline TranscodePreset builds (print it with --print-graph).
+        let ours = [me, "transcode", input, oursOut]
         let theirs = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-i", input,
                       "-vf", "format=rgba,format=yuv420p", "-c:v", "libx264", "-preset", "veryfast",
                       "-c:a", "aac", "-b:a", "128k", (workDir as NSString).appendingPathComponent("ffmpeg.mp4")]
@@ -58,7 +51,7 @@ struct TranscodeBench: ParsableCommand {
             guard b.status == 0 else { throw ValidationError("ffmpeg failed (exit \(b.status))") }
             oursRuns.append(a)
             theirRuns.append(b)
-            print(String(format: "run %d (\(via)): wasi-media %.2f s %.1f fps %d MiB | ffmpeg %.2f s %.1f fps %d MiB", i,
+            print(String(format: "run %d: wasi-media %.2f s %.1f fps %d MiB | ffmpeg %.2f s %.1f fps %d MiB", i,
                          a.seconds, Double(frames) / a.seconds, a.maxRSSKiB / 1024,
                          b.seconds, Double(frames) / b.seconds, b.maxRSSKiB / 1024))
         }

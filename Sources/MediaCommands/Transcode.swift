@@ -2,12 +2,18 @@ import ArgumentParser
 import Foundation
 import MediaCore
 import MediaFFmpeg
+import MediaPipeline
 
-/// `wasi-media transcode IN OUT`: the container comes from OUT's extension.
-struct Transcode: ParsableCommand {
+/// `wasi-media transcode IN OUT`: a preset over a pipeline (TranscodePreset);
+/// the container comes from OUT's extension.
+struct Transcode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Transcode the first video and audio track of IN into OUT.",
-        discussion: "Defaults: H.264 (libx264 preset veryfast at its default quality) and AAC at 128 kb/s. The container follows OUT's extension: .mp4, .mkv, .webm or .ts.")
+        discussion: """
+        Defaults: H.264 (libx264 preset veryfast at its default quality) and AAC at 128 kb/s. The container follows OUT's extension: .mp4, .mkv, .webm or .ts.
+        It runs the pipeline `wasi-media run` would for: filesrc location=IN ! demux name=d  d.video_0 ! decode ! encode ! mux name=m ! filesink location=OUT  d.audio_0 ! decode ! encode ! m.
+        --print-graph prints that launch line instead of running it.
+        """)
 
     @Argument(help: "Input file or URL.") var input: String
     @Argument(help: "Output file (.mp4, .mkv, .webm, .ts).") var output: String
@@ -18,6 +24,7 @@ struct Transcode: ParsableCommand {
     @Option(help: "Video bits per second (default: the codec's default quality).") var videoBitrate: Int?
     @Option(help: "Audio bits per second (default 128000 for AAC/MP3, 96000 for Opus).") var audioBitrate: Int?
     @Option(help: "Encoder preset (libx264/libx265 names; default veryfast for H.264).") var preset: String?
+    @Flag(help: "Print the pipeline as a launch line and exit.") var printGraph = false
 
     func validate() throws {
         var problems: [String] = []
@@ -32,7 +39,7 @@ struct Transcode: ParsableCommand {
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
     }
 
-    func run() throws {
+    func run() async throws {
         var options = TranscodeOptions()
         options.videoCodec = VideoCodec(rawValue: videoCodec)!
         options.audioCodec = AudioCodec(rawValue: audioCodec)!
@@ -41,21 +48,50 @@ struct Transcode: ParsableCommand {
         options.videoBitrate = videoBitrate
         options.audioBitrate = audioBitrate
         options.preset = preset ?? (options.videoCodec == .h264 ? "veryfast" : nil)
-        let transcoder = Transcoder(input: input, output: output, options: options)
-        let bar = ProgressBar()
-        let stop = InterruptHandler { transcoder.cancel() }
-        let result: Result<TranscodeSummary, MediaError>
+        let pipeline: Pipeline
+        let durationUs: Int64?
         do {
-            result = .success(try transcoder.run { p in bar.update(positionUs: p.positionUs, durationUs: p.durationUs, frames: p.videoFrames) })
-        } catch {
-            result = .failure(error)
+            // The input's tracks decide which branches the graph has.
+            let probe = try Demuxer(url: input)
+            durationUs = probe.durationUs
+            let graph = try TranscodePreset.graph(input: input, output: output, options: options, tracks: probe.tracks)
+            if printGraph {
+                print(graph.description)
+                return
+            }
+            pipeline = try Pipeline(GraphChecker.check(graph, registry: .standard))
+        } catch let error as MediaError {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        } catch let error as PipelineError {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        } catch let error as GraphError {
+            printError("error: \(error)")
+            throw ExitCode.failure
         }
+        let bar = ProgressBar()
+        let stop = InterruptHandler { pipeline.stop() }
+        let watcher = Task {
+            var position: Int64 = 0
+            for await message in pipeline.bus {
+                if case .progress(_, let us) = message {
+                    position = max(position, us)
+                    bar.update(positionUs: us, durationUs: durationUs, frames: nil)
+                }
+            }
+            return position
+        }
+        let result: Result<PipelineSummary, PipelineError>
+        do { result = .success(try await pipeline.run()) } catch { result = .failure(error) }
+        let position = await watcher.value
         stop.remove()
         bar.finish()
         switch result {
         case .success(let summary):
-            if summary.cancelled { printError("interrupted: \(output) finalized after \(summary.videoFrames) frames") }
-            else { printError("\(output): \(summary.videoFrames) video frames, \(summary.audioChunks) audio chunks") }
+            let seconds = Double(position) / 1e6
+            if summary.stopped { printError("interrupted: \(output) finalized after \(String(format: "%.1f", seconds)) s") }
+            else { printError("\(output): written") }
         case .failure(let error):
             printError("error: \(error)")
             throw ExitCode.failure

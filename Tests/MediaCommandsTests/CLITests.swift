@@ -3,6 +3,7 @@ import Testing
 import MediaCore
 import MediaFFmpeg
 @testable import MediaCommands
+import MediaPipeline
 import MediaTestSupport
 
 /// Runs the built `wasi-media` executable and `ffprobe`, as a user would.
@@ -169,27 +170,45 @@ enum CLI {
     }
 }
 
-@Suite struct TranscoderTests {
-    @Test func cancelledTranscodeIsFinalizedAndPlayable() throws {
-        let dir = CLI.tempDir()
-        let clip = try CLI.clip(in: dir)
-        let out = dir + "/cancelled.mp4"
-        let transcoder = Transcoder(input: clip, output: out)
-        let summary = try transcoder.run { p in if p.videoFrames == 20 { transcoder.cancel() } }
-        #expect(summary.cancelled)
-        #expect(summary.videoFrames >= 20 && summary.videoFrames < 60)
-        let streams = try CLI.probe(out)
-        let v = try #require(streams.first { $0["codec_type"] as? String == "video" })
-        #expect(Int(v["nb_read_frames"] as? String ?? "0") == summary.videoFrames)
+@Suite struct TranscodePresetTests {
+    static func run(_ input: String, _ output: String, _ options: TranscodeOptions = TranscodeOptions()) async throws -> [BusMessage] {
+        let graph = try TranscodePreset.graph(input: input, output: output, options: options, tracks: try Demuxer(url: input).tracks)
+        let pipeline = try Pipeline(GraphChecker.check(graph, registry: .standard))
+        let bus = Task { var all: [BusMessage] = []; for await m in pipeline.bus { all.append(m) }; return all }
+        _ = try await pipeline.run()
+        return await bus.value
     }
 
-    @Test func transcodeKeepsEveryFrameInOrder() throws {
+    @Test func transcodeKeepsEveryFrameInOrder() async throws {
         let dir = CLI.tempDir()
         let clip = try CLI.clip(in: dir)
         let out = dir + "/order.mkv"
-        let summary = try Transcoder(input: clip, output: out).run()
-        #expect(summary.videoFrames == 60 && summary.droppedFrames == 0)
+        let messages = try await Self.run(clip, out)
         #expect(try MediaFixtures.frameIndices(out).map(\.index) == Array(0..<60))
+        #expect(!messages.contains { if case .warning = $0 { true } else { false } })
+    }
+
+    /// A file with no audio gets no audio branch (and no muxer pad waiting for nothing).
+    @Test func onlyTheBranchesTheInputHas() async throws {
+        let dir = CLI.tempDir()
+        let videoOnly = dir + "/video-only.mp4"
+        _ = try await Pipeline(launch: "videotestsrc num-buffers=30 width=256 height=64 ! encode ! mux ! filesink location=\(videoOnly)", registry: .standard).run()
+        let graph = try TranscodePreset.graph(input: videoOnly, output: dir + "/x.mkv", options: TranscodeOptions(), tracks: try Demuxer(url: videoOnly).tracks)
+        #expect(graph.element(named: "adec") == nil && graph.element(named: "vdec") != nil)
+        _ = try await Self.run(videoOnly, dir + "/x.mkv")
+        #expect(try MediaFixtures.frameIndices(dir + "/x.mkv").map(\.index) == Array(0..<30))
+    }
+
+    @Test func printGraphShowsTheLaunchLine() throws {
+        let dir = CLI.tempDir()
+        let clip = try CLI.clip(in: dir)
+        let r = try CLI.run(["transcode", clip, dir + "/o.mkv", "--audio-codec", "opus", "--print-graph"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("demux name=d"))
+        #expect(r.stdout.contains("encode name=venc codec=h264 preset=veryfast"), "\(r.stdout)")
+        #expect(r.stdout.contains("codec=opus"))
+        #expect(r.stdout.contains("format=mkv"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/o.mkv"))
     }
 }
 
