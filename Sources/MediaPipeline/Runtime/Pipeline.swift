@@ -542,6 +542,10 @@ final class RunState: Sendable {
         }
     }
 
+    func hasSeek(_ index: Int) -> Bool {
+        phase.withLock { $0.seeks[index] != nil }
+    }
+
     func takeSeek(_ index: Int) -> SeekRequest? {
         phase.withLock { p in p.seeks.removeValue(forKey: index) }
     }
@@ -619,6 +623,8 @@ final class ElementRunner: @unchecked Sendable {
     private var awaitingOwnFlush = false
     /// The last application seek whose flush reached this element.
     private var seenSeek = 0
+    /// True while this element produces on its own (a source, a pulling demuxer).
+    private var producing = false
 
     init(index: Int, topology: Topology, run: RunState, pipeline: Pipeline) {
         self.index = index
@@ -697,6 +703,8 @@ final class ElementRunner: @unchecked Sendable {
     /// Produces until end of stream or stop, performing seeks between calls.
     /// False when the run was torn down.
     private func produce(_ element: any Element, _ step: (inout Outputs) throws(PipelineError) -> FlowResult) async throws(PipelineError) -> Bool {
+        producing = true
+        defer { producing = false }
         while !pipeline.isStopping {
             if run.isAborted { return false }
             if let request = run.takeSeek(index) {
@@ -709,7 +717,10 @@ final class ElementRunner: @unchecked Sendable {
             if isLive, let clock = pipeline.clock, let ts = out.items.lazy.compactMap(\.item.timestampUs).first {
                 if await clock.wait(untilUs: ts) == .cancelled { return false }
             }
-            guard try await forward(out) else { return false }
+            if try await forward(out) == .flushing {
+                if run.isAborted { return false }
+                continue   // a seek is waiting: it is taken before the next step
+            }
             if result == .eos {
                 // A seek that came in meanwhile restarts the stream; otherwise this producer is done.
                 guard let request = run.endProducing(index) else { break }
@@ -886,16 +897,19 @@ final class ElementRunner: @unchecked Sendable {
         return formats
     }
 
-    /// Sends outputs downstream; false when downstream is gone (the pipeline is failing).
-    private func forward(_ out: Outputs) async throws(PipelineError) -> Bool {
+    /// Sends outputs downstream. `.flushing` when the rest of the batch was
+    /// dropped: this producer has a seek to perform, or downstream is gone
+    /// (the run is being torn down).
+    private func forward(_ out: Outputs) async throws(PipelineError) -> FlowResult {
         for (pad, format) in out.formats {
-            guard try await announce(format, on: pad) else { return false }
+            guard try await announce(format, on: pad) else { return .flushing }
         }
         for (pad, item) in out.items {
+            if producing && run.hasSeek(index) { return .flushing }   // stale: the seek comes first
             guard let (_, r) = route(for: pad, format: nil) else { continue }   // an unlinked pad: dropped
-            guard await inboxes[r.target].send(.item(pad: r.pad, item)) else { return false }
+            guard await inboxes[r.target].send(.item(pad: r.pad, item)) else { return .flushing }
         }
-        return true
+        return .ok
     }
 
     /// End of stream on every link; a warning for each linked sometimes-pad that never appeared.

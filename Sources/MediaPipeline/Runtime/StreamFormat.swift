@@ -80,4 +80,10 @@ public enum FlowResult: String, Sendable, Hashable {
     case ok
     /// No more: a source has ended, or downstream wants nothing more.
     case eos
+    /// Not taken: a seek is flushing this output, or the pipeline is being
+    /// torn down. What is left of the batch is dropped.
+    case flushing
+    /// Not taken: the format was refused downstream (the runtime also raises
+    /// a `not-negotiated` error naming both pads and both caps).
+    case notNegotiated = "not-negotiated"
 }
