@@ -152,7 +152,9 @@ extension ElementRegistry {
             maker: { p, _ in Decode(p) }),
         BuiltinFactory(
             name: "fakesink", summary: "Takes anything and drops it",
-            padTemplates: [PadTemplate("sink", .sink, kinds: allKinds)], properties: [],
+            padTemplates: [PadTemplate("sink", .sink, kinds: allKinds)],
+            properties: [PropertySchema("sync", .bool, default: "true",
+                                        doc: "present each item at its time on the pipeline clock (when there is one); false takes items as they come")],
             example: "videotestsrc num-buffers=100 ! fakesink",
             maker: { _, _ in FakeSink() }),
         BuiltinFactory(

@@ -606,6 +606,8 @@ final class ElementRunner: @unchecked Sendable {
     let pipeline: Pipeline
     let isSink: Bool
     let isLive: Bool
+    /// A sink that presents items on the clock (`sync=false` takes them as they come).
+    let syncs: Bool
     /// Sometimes-pads that appeared (`video_0`), bound to the link made for their pattern (`video_%u`).
     private var aliases: [String: String] = [:]
     /// Pads found to have no link. Candidates only shrink as patterns are bound,
@@ -638,6 +640,7 @@ final class ElementRunner: @unchecked Sendable {
         self.pipeline = pipeline
         isSink = topology.sinks.contains(index)
         isLive = spec.properties["is-live"] == .bool(true)
+        syncs = spec.properties["sync"] != .bool(false)
     }
 
     /// The route for an output pad: its own link, or the pattern link it was bound to when it appeared.
@@ -798,7 +801,7 @@ final class ElementRunner: @unchecked Sendable {
                         continue
                     }
                     // A live pipeline's sinks present each item at its time on the clock.
-                    if let clock = pipeline.clock, let ts = item.timestampUs {
+                    if syncs, let clock = pipeline.clock, let ts = item.timestampUs {
                         switch await clock.wait(untilUs: ts) {
                         case .reached: break
                         case .unscheduled: if inbox.flushes != flushes { continue }
