@@ -1,0 +1,179 @@
+import Crypto
+public import MediaCore
+
+/// SFrame-style end-to-end encryption of encoded frames, done by the host:
+/// the key is a property of the host element, so no guest transform in the
+/// same pipeline ever sees it (the browser's built-in transformer that gives
+/// JavaScript no key access, in the insertable-streams design).
+///
+/// Layout and key schedule follow RFC 9605 with cipher suite
+/// AES_128_GCM_SHA256_128 (0x0004):
+/// - header: one config byte `X KKK Y CCC` (K: key id if < 8 and X = 0, else
+///   X = 1 and K + 1 bytes of key id follow; C likewise for the counter),
+///   then the key id and counter bytes, big-endian, shortest form;
+/// - `secret = HKDF-Extract(salt: "", base key)`;
+///   `key = HKDF-Expand(secret, "SFrame 1.0 Secret key " ‖ KID(8) ‖ suite(2), 16)`;
+///   `salt = HKDF-Expand(secret, "SFrame 1.0 Secret salt " ‖ KID(8) ‖ suite(2), 12)`;
+/// - nonce = salt XOR counter (right-aligned in 12 bytes); the header is the
+///   additional authenticated data; the output is header ‖ ciphertext ‖ 16-byte tag.
+///
+/// Not checked against the RFC's test vectors: interoperability with other
+/// SFrame implementations is not claimed.
+enum SFrame {
+    static let suite: UInt16 = 0x0004
+    static let tagBytes = 16
+
+    struct Keys {
+        let key: SymmetricKey
+        let salt: [UInt8]
+    }
+
+    static func derive(baseKey: [UInt8], keyId: UInt64) -> Keys {
+        let secret = HKDF<SHA256>.extract(inputKeyMaterial: SymmetricKey(data: baseKey), salt: [UInt8]())
+        func label(_ text: String) -> [UInt8] {
+            Array(text.utf8) + (0..<8).reversed().map { UInt8(truncatingIfNeeded: keyId >> (8 * UInt64($0))) } + [UInt8(suite >> 8), UInt8(suite & 0xff)]
+        }
+        let key = HKDF<SHA256>.expand(pseudoRandomKey: secret, info: label("SFrame 1.0 Secret key "), outputByteCount: 16)
+        let salt = HKDF<SHA256>.expand(pseudoRandomKey: secret, info: label("SFrame 1.0 Secret salt "), outputByteCount: 12)
+        return Keys(key: key, salt: salt.withUnsafeBytes { Array($0) })
+    }
+
+    /// Big-endian bytes of `value`, shortest form (at least one byte).
+    static func minimalBytes(_ value: UInt64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var v = value
+        repeat { bytes.insert(UInt8(v & 0xff), at: 0); v >>= 8 } while v > 0
+        return bytes
+    }
+
+    static func header(keyId: UInt64, counter: UInt64) -> [UInt8] {
+        var config: UInt8 = 0
+        var tail: [UInt8] = []
+        if keyId < 8 { config |= UInt8(keyId) << 4 } else {
+            let k = minimalBytes(keyId)
+            config |= 0x80 | UInt8(k.count - 1) << 4
+            tail += k
+        }
+        if counter < 8 { config |= UInt8(counter) } else {
+            let c = minimalBytes(counter)
+            config |= 0x08 | UInt8(c.count - 1)
+            tail += c
+        }
+        return [config] + tail
+    }
+
+    /// Reads a header; nil when the bytes are too short for what the config byte announces.
+    static func parseHeader(_ data: [UInt8]) -> (keyId: UInt64, counter: UInt64, length: Int)? {
+        guard let config = data.first else { return nil }
+        var at = 1
+        func read(_ count: Int) -> UInt64? {
+            guard at + count <= data.count else { return nil }
+            defer { at += count }
+            return data[at..<(at + count)].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        let k = (config >> 4) & 0x07, c = config & 0x07
+        guard let keyId = config & 0x80 != 0 ? read(Int(k) + 1) : UInt64(k),
+              let counter = config & 0x08 != 0 ? read(Int(c) + 1) : UInt64(c) else { return nil }
+        return (keyId, counter, at)
+    }
+
+    static func nonce(_ salt: [UInt8], counter: UInt64) throws -> AES.GCM.Nonce {
+        var n = salt
+        for i in 0..<8 { n[11 - i] ^= UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i))) }
+        return try AES.GCM.Nonce(data: n)
+    }
+
+    /// Parses `key=` (32 hex digits: 16 bytes).
+    static func baseKey(_ text: String?) throws(PipelineError) -> [UInt8] {
+        guard let text else { throw PipelineError(.failed, "key is not set (32 hex digits)") }
+        let digits = Array(text.utf8)
+        var bytes: [UInt8] = []
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
+        var i = 0
+        while i + 1 < digits.count, let hi = value(digits[i]), let lo = value(digits[i + 1]) {
+            bytes.append(hi << 4 | lo)
+            i += 2
+        }
+        guard i == digits.count, bytes.count == 16 else {
+            throw PipelineError(.failed, "key must be 32 hex digits (16 bytes); got \(digits.count) characters")
+        }
+        return bytes
+    }
+}
+
+/// `sframeenc`: encrypts each encoded frame with the host-held key.
+final class SFrameEncrypt: Element {
+    let keys: SFrame.Keys
+    let keyId: UInt64
+    private var counter: UInt64 = 0
+
+    init(_ p: Properties) throws(PipelineError) {
+        keyId = UInt64(p.int("kid") ?? 0)
+        keys = SFrame.derive(baseKey: try SFrame.baseKey(p.string("key")), keyId: keyId)
+    }
+
+    func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
+        guard let input = r.input, input.kind == .encodedVideo || input.kind == .encodedAudio else {
+            throw .notNegotiated("sframeenc takes encoded frames; its input is \(r.input.map { "\($0)" } ?? "missing") (encode first)", pad: "sink")
+        }
+        return ["src": input]
+    }
+
+    func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
+        guard case .encoded(var chunk) = item else { return }
+        let header = SFrame.header(keyId: keyId, counter: counter)
+        do {
+            let sealed = try AES.GCM.seal(chunk.data, using: keys.key, nonce: SFrame.nonce(keys.salt, counter: counter), authenticating: header)
+            chunk.data = header + Array(sealed.ciphertext) + Array(sealed.tag)
+        } catch {
+            throw PipelineError(.failed, "encrypting the frame at \(chunk.timestampUs) µs failed: \(error)")
+        }
+        counter &+= 1
+        out.emit(.encoded(chunk))
+    }
+}
+
+/// `sframedec`: checks and decrypts each frame with the host-held key.
+final class SFrameDecrypt: Element {
+    let keys: SFrame.Keys
+    let keyId: UInt64
+
+    init(_ p: Properties) throws(PipelineError) {
+        keyId = UInt64(p.int("kid") ?? 0)
+        keys = SFrame.derive(baseKey: try SFrame.baseKey(p.string("key")), keyId: keyId)
+    }
+
+    func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
+        guard let input = r.input, input.kind == .encodedVideo || input.kind == .encodedAudio else {
+            throw .notNegotiated("sframedec takes encoded frames; its input is \(r.input.map { "\($0)" } ?? "missing")", pad: "sink")
+        }
+        return ["src": input]
+    }
+
+    func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
+        guard case .encoded(var chunk) = item else { return }
+        let at = "the frame at \(chunk.timestampUs) µs"
+        guard let (kid, counter, length) = SFrame.parseHeader(chunk.data), chunk.data.count >= length + SFrame.tagBytes else {
+            throw PipelineError(.failed, "\(at) is too short for an SFrame header and tag (\(chunk.data.count) bytes)")
+        }
+        guard kid == keyId else {
+            throw PipelineError(.failed, "\(at) is for key id \(kid); this element holds key id \(keyId)")
+        }
+        let body = chunk.data[length..<(chunk.data.count - SFrame.tagBytes)]
+        let tag = chunk.data[(chunk.data.count - SFrame.tagBytes)...]
+        do {
+            let box = try AES.GCM.SealedBox(nonce: SFrame.nonce(keys.salt, counter: counter), ciphertext: body, tag: tag)
+            chunk.data = Array(try AES.GCM.open(box, using: keys.key, authenticating: chunk.data[..<length]))
+        } catch {
+            throw PipelineError(.failed, "\(at) failed authentication (wrong key, or altered on the way)")
+        }
+        out.emit(.encoded(chunk))
+    }
+}
