@@ -13,18 +13,48 @@ public final class HostMediaBuffer {
     /// The bytes. Its ``MediaCore/MediaBuffer/planes`` may be empty for a buffer
     /// made by `[constructor]media-buffer`; records give the layout when lifted.
     public var buffer: MediaBuffer
+    /// The guest-made bytes this box counts against its instance's budget, until
+    /// the guest drops it or the host takes the buffer.
+    private var charge: (budget: GuestBufferBudget, bytes: Int)?
 
     public init(_ buffer: MediaBuffer) {
         self.buffer = buffer
     }
 
+    /// A buffer the guest made (constructor, duplicate), counted against `budget`.
+    init(_ buffer: MediaBuffer, charging budget: GuestBufferBudget) {
+        self.buffer = buffer
+        budget.bytes += buffer.size
+        charge = (budget, buffer.size)
+    }
+
+    deinit { releaseCharge() }
+
     /// Moves the buffer out, leaving an empty one behind, so the caller holds
     /// the only reference to the bytes.
     public func takeBuffer() -> MediaBuffer {
+        releaseCharge()
         let taken = buffer
         buffer = MediaBuffer(count: 0, planes: [])
         return taken
     }
+
+    private func releaseCharge() {
+        if let charge { charge.budget.bytes -= charge.bytes }
+        charge = nil
+    }
+}
+
+/// The bytes of the `media-buffer`s a guest instance made itself and still
+/// holds: `[constructor]media-buffer` and `duplicate` trap past
+/// ``TypesHost/maxGuestBufferBytes``, so a guest cannot exhaust the host's
+/// memory with buffers (its linear memory has its own cap).
+final class GuestBufferBudget {
+    var bytes = 0
+}
+
+enum GuestBufferBudgetKey: InstanceStateKey {
+    static func makeValue() -> GuestBufferBudget { GuestBufferBudget() }
 }
 
 /// The per-instance table of `media-buffer` handles

@@ -21,8 +21,21 @@ public enum TypesHost {
     /// The longest list the canonical ABI carries: 2^28 - 1 elements.
     public static let maxListLength: UInt64 = (1 << 28) - 1
     /// The largest buffer `[constructor]media-buffer` makes: 1 GiB. Larger
-    /// requests trap ("the host cannot allocate that much").
+    /// requests trap ("the host cannot allocate that much"), as do requests
+    /// past ``maxGuestBufferBytes``.
     public static let maxBufferSize: UInt64 = 1 << 30
+    /// The most bytes of buffers one instance may hold that it made itself
+    /// (constructor, duplicate): 1 GiB. Past it, those imports trap.
+    public static let maxGuestBufferBytes = 1 << 30
+
+    /// The instance's budget, checked to have room for `size` more bytes (a trap otherwise).
+    static func budget(for size: Int, state: InstanceState) throws(GuestFault) -> GuestBufferBudget {
+        let budget = state[GuestBufferBudgetKey.self]
+        guard size <= maxGuestBufferBytes - budget.bytes else {
+            throw .invalidValue("the guest already holds \(budget.bytes) bytes of media-buffers it made; \(size) more would pass the host's limit of \(maxGuestBufferBytes) bytes")
+        }
+        return budget
+    }
 
     /// The six functions of the `media-buffer` resource.
     public static func module() -> HostModule {
@@ -33,8 +46,9 @@ public enum TypesHost {
             guard size <= maxBufferSize else {
                 throw GuestFault.invalidValue("a media-buffer of \(size) bytes is more than the host allocates (\(maxBufferSize) bytes at most)")
             }
-            let handle = try call.state.issueBuffer(MediaBuffer(count: Int(size), planes: []))
-            call.setResult(handle)
+            let room = try budget(for: Int(size), state: call.state)
+            let box = HostMediaBuffer(MediaBuffer(count: Int(size), planes: []), charging: room)
+            call.setResult(try call.state.mediaBuffers.insert(box))
         }
 
         module.define("[method]media-buffer.size", WasmSignature([.i32], [.i64])) { call in
@@ -90,7 +104,8 @@ public enum TypesHost {
         module.define("[method]media-buffer.duplicate", WasmSignature([.i32], [.i32])) { call in
             let box = try call.state.mediaBuffers.borrow(call.u32(0))
             // Copy-on-write: the bytes are copied when either one is first written.
-            call.setResult(try call.state.issueBuffer(box.buffer))
+            let copy = HostMediaBuffer(box.buffer, charging: try budget(for: box.buffer.size, state: call.state))
+            call.setResult(try call.state.mediaBuffers.insert(copy))
         }
 
         module.define("[resource-drop]media-buffer", WasmSignature([.i32])) { call in
