@@ -90,6 +90,15 @@ import Testing
         }
     }
 
+    @Test func encodedTransformRunsOnAudioChunks() async throws {
+        let send = try GuestModules.path("NegatePadSend"), receive = try GuestModules.path("NegatePadReceive")
+        let run = try await Run.run("audiotestsrc num-buffers=20 ! encode codec=opus ! tee name=t t. ! queue ! tap2 "
+                                    + "t. ! queue ! wasm module=\(send) ! wasm module=\(receive) ! tap")
+        #expect(run.tap.chunks.count == run.tap2.chunks.count && !run.tap.chunks.isEmpty)
+        let same = run.tap.chunks == run.tap2.chunks
+        #expect(same)
+    }
+
     @Test func unacceptedFormatIsNotNegotiated() async throws {
         let error = try await #require(throws: PipelineError.self) {
             _ = try await Run.run("videotestsrc num-buffers=2 ! wasm module=\(try GuestModules.path("BoxOverlay")) ! collect")
@@ -235,6 +244,20 @@ import Testing
         #expect(run.sink.frames.isEmpty)
         #expect(run.warnings.count == 3)
         #expect(run.warnings.first?.contains("unreachable") == true && run.warnings.first?.contains("skipped the item at 0 µs") == true)
+    }
+
+    /// What the guest wrote before trapping stays in its copy: passthrough forwards the original.
+    @Test func passthroughForwardsTheOriginalEvenAfterAWrite() async throws {
+        let imports = "(import \"\(typesImport)\" \"[method]media-buffer.write\" (func $write (param i32 i64 i32 i32 i32)))"
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: """
+            (i32.store (i32.const 100) (i32.const -1))
+            (call $write (local.get $h) (i64.const 0) (i32.const 100) (i32.const 4) (i32.const 200))
+            unreachable
+            """))
+        let plain = try await Run.run("\(Self.rgba) ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=passthrough ! collect")
+        let same = run.sink.frames == plain.sink.frames
+        #expect(same && run.sink.frames.count == 3 && run.warnings.count == 3)
     }
 
     @Test func passthroughForwardsTheInputWithAWarning() async throws {
