@@ -2,9 +2,9 @@
 //
 // The architecture, bottom up (arrows point down only):
 //
-//   wasi-media (executable) -> MediaCommands -> MediaPipeline -> MediaFFmpeg -> MediaCore
-//                                                                   \-> CFFmpeg (libav* 5.1)
-//   MediaWasm (guest engines: WasmKit) -> MediaCore
+//   wasi-media (executable) -> MediaCommands -> MediaWasm -> MediaPipeline -> MediaFFmpeg -> MediaCore
+//                                                                                \-> CFFmpeg (libav* 5.1)
+//   MediaWasm: guest engines (WasmKit), the wasi:media host interfaces and the `wasm` element
 //
 // MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
 // WasmKit types appear in no public signature outside MediaWasm.
@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "MediaWasm",
             dependencies: [
-                "MediaCore",
+                "MediaCore", "MediaPipeline",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
             ],
@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "MediaCommands",
             dependencies: [
-                "MediaCore", "MediaFFmpeg", "MediaPipeline",
+                "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaWasm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", .product(name: "WIT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaWasmTests",
-                    dependencies: ["MediaWasm", "MediaCore", .product(name: "WAT", package: "WasmKit")],
+                    dependencies: ["MediaWasm", "MediaCore", "MediaPipeline", "MediaFFmpeg", .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),

@@ -904,6 +904,7 @@ final class ElementRunner: @unchecked Sendable {
     /// dropped: this producer has a seek to perform, or downstream is gone
     /// (the run is being torn down).
     private func forward(_ out: Outputs) async throws(PipelineError) -> FlowResult {
+        for warning in out.warnings { bus.yield(.warning(element: spec.name, message: warning)) }
         for (pad, format) in out.formats {
             guard try await announce(format, on: pad) else { return .flushing }
         }
