@@ -4,7 +4,7 @@
 //
 //   wasi-media (executable) -> MediaCommands -> MediaPipeline -> MediaFFmpeg -> MediaCore
 //                                                                   \-> CFFmpeg (libav* 5.1)
-//   MediaWasm (guest engines: WasmKit) -> MediaCore
+//   MediaCommands -> MediaWasm (guest engines: WasmKit; host side of wasi:media) -> MediaPipeline, MediaFFmpeg
 //
 // MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
 // WasmKit types appear in no public signature outside MediaWasm.
@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "MediaWasm",
             dependencies: [
-                "MediaCore",
+                "MediaCore", "MediaFFmpeg", "MediaPipeline",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
             ],
@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "MediaCommands",
             dependencies: [
-                "MediaCore", "MediaFFmpeg", "MediaPipeline",
+                "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaWasm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +92,8 @@ let package = Package(
         .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", .product(name: "WIT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaWasmTests",
-                    dependencies: ["MediaWasm", "MediaCore", .product(name: "WAT", package: "WasmKit")],
+                    dependencies: ["MediaWasm", "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaTestSupport",
+                                   .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),
