@@ -181,10 +181,9 @@ public enum CodecHost {
             let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
             let encoder = try call.state[VideoEncoders.self].borrow(call.u32(0))
             let force = call.u32(8) != 0
-            let frame: Result<VideoFrame, AppABI.Failure>
-            do { frame = .success(try AppFrames.takeVideoFrame(call, from: 1)) } catch let failure as AppABI.Failure { frame = .failure(failure) }
+            let frame = try AppFrames.takeVideoFrame(call, from: 1)
             try AppABI.respond(instance, area: area) {
-                try encoder.encode(try frame.get(), forceKeyframe: force)
+                try encoder.encode(frame, forceKeyframe: force)
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -262,10 +261,9 @@ public enum CodecHost {
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(6), size: 16, alignment: 4)
             let encoder = try call.state[AudioEncoders.self].borrow(call.u32(0))
-            let audio: Result<AudioData, AppABI.Failure>
-            do { audio = .success(try AppFrames.takeAudioData(call, from: 1)) } catch let failure as AppABI.Failure { audio = .failure(failure) }
+            let audio = try AppFrames.takeAudioData(call, from: 1)
             try AppABI.respond(instance, area: area) {
-                try encoder.encode(try audio.get())
+                try encoder.encode(audio)
                 try AppABI.storeOk(instance, area: area)
             }
         }
