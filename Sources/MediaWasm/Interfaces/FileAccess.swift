@@ -76,7 +76,7 @@ public struct FileAccess: Sendable, Hashable {
     func resolve(_ path: String, for mode: Mode) throws(AppABI.Failure) -> String {
         if Self.isURL(path) {
             guard mode == .read, urlPrefixes.contains(where: { path.hasPrefix($0) }) else {
-                throw AppABI.Failure(.accessDenied, "\(path): this URL was not granted to the guest")
+                throw AppABI.Failure(.accessDenied, "\(path): access denied: this URL was not granted to the guest")
             }
             return path
         }
@@ -88,10 +88,10 @@ public struct FileAccess: Sendable, Hashable {
         }
         let granted = directories.first { resolved == $0.path || resolved.hasPrefix($0.path == "/" ? "/" : $0.path + "/") }
         guard let granted else {
-            throw AppABI.Failure(.accessDenied, "\(path): outside every directory granted to the guest")
+            throw AppABI.Failure(.accessDenied, "\(path): access denied: outside every directory granted to the guest")
         }
         if mode == .write && !granted.writable {
-            throw AppABI.Failure(.accessDenied, "\(path): \(granted.path) is granted read-only")
+            throw AppABI.Failure(.accessDenied, "\(path): access denied: \(granted.path) is granted read-only")
         }
         return resolved
     }
