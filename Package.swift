@@ -2,9 +2,9 @@
 //
 // The architecture, bottom up (arrows point down only):
 //
-//   wasi-media (executable) -> MediaCommands -> MediaPipeline -> MediaFFmpeg -> MediaCore
-//                                                                   \-> CFFmpeg (libav* 5.1)
-//   MediaCommands -> MediaWasm (guest engines: WasmKit; host side of wasi:media) -> MediaPipeline, MediaFFmpeg
+//   wasi-media (executable) -> MediaCommands -> MediaWasm -> MediaPipeline -> MediaFFmpeg -> MediaCore
+//                                                                                \-> CFFmpeg (libav* 5.1)
+//   MediaWasm: guest engines (WasmKit), the wasi:media host interfaces and the `wasm` element
 //
 // MediaCore imports no C module. Only MediaFFmpeg imports CFFmpeg.
 // WasmKit types appear in no public signature outside MediaWasm.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MediaPipeline
+import MediaWasm
 
 /// `wasi-media elements [NAME] [--json]`: like gst-inspect.
 struct Elements: ParsableCommand {
@@ -26,7 +27,7 @@ struct Elements: ParsableCommand {
     }
 
     func run() throws {
-        let registry = ElementRegistry.standard
+        let registry = ElementRegistry.withGuests
         var names = registry.names
         if let name {
             guard registry.factory(named: name) != nil else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MediaCore
 import MediaPipeline
+import MediaWasm
 
 /// `wasi-media run LAUNCH_LINE` or `wasi-media run --graph FILE.json`.
 struct Run: AsyncParsableCommand {
@@ -25,7 +26,7 @@ struct Run: AsyncParsableCommand {
         let pipeline: Pipeline
         do {
             if let launch {
-                pipeline = try Pipeline(launch: launch, registry: .standard)
+                pipeline = try Pipeline(launch: launch, registry: .withGuests)
             } else {
                 let path = graph!
                 let spec: GraphSpec
@@ -33,7 +34,7 @@ struct Run: AsyncParsableCommand {
                     printError("error: \(path) is not a graph: \(error)")
                     throw ExitCode.failure
                 }
-                pipeline = try Pipeline(GraphChecker.check(spec, registry: .standard))
+                pipeline = try Pipeline(GraphChecker.check(spec, registry: .withGuests))
             }
         } catch let error as GraphError {
             printError(launch.map { error.rendered(line: $0) } ?? error.description)

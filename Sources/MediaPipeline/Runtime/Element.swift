@@ -5,8 +5,13 @@ public import MediaCore
 public struct Outputs {
     var items: [(pad: String, item: MediaItem)] = []
     var formats: [(pad: String, format: StreamFormat)] = []
+    /// Warnings the runtime posts on the bus, naming the element.
+    public private(set) var warnings: [String] = []
 
     public init() {}
+
+    /// Posts a warning on the bus (`BusMessage.warning`) naming this element; the stream goes on.
+    public mutating func warn(_ message: String) { warnings.append(message) }
 
     public mutating func emit(_ item: MediaItem, on pad: String = "src") { items.append((pad, item)) }
 

@@ -19,6 +19,8 @@ public final class ElementHarness {
     /// Formats the element fixed, by source pad (including those announced later).
     public private(set) var formats: [String: StreamFormat] = [:]
     private var outputs: [(pad: String, item: MediaItem)] = []
+    /// Every warning the element posted, in order.
+    public private(set) var warnings: [String] = []
     private var finished = false
 
     /// Makes `factory` from `registry` with text properties (typed by its schema).
@@ -87,6 +89,7 @@ public final class ElementHarness {
     public var isClean: Bool { finished && outputs.isEmpty }
 
     private func collect(_ out: Outputs) {
+        warnings += out.warnings
         for (pad, format) in out.formats { formats[pad] = format }
         outputs += out.items
     }

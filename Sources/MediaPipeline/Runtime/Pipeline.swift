@@ -888,6 +888,7 @@ final class ElementRunner: @unchecked Sendable {
 
     /// Sends outputs downstream; false when downstream is gone (the pipeline is failing).
     private func forward(_ out: Outputs) async throws(PipelineError) -> Bool {
+        for warning in out.warnings { bus.yield(.warning(element: spec.name, message: warning)) }
         for (pad, format) in out.formats {
             guard try await announce(format, on: pad) else { return false }
         }

@@ -1,0 +1,12 @@
+/// The import table guests are linked against: every `wasi:media`
+/// interface this host implements. Which of them a guest may use is decided
+/// per instance by its grants.
+public enum GuestHost {
+    /// Every host module: today `types`.
+    public static let standard = HostImports([TypesHost.module()])
+
+    /// The interfaces of the package, as `grant=` names them.
+    public static let interfaceNames: [String] = [
+        "types", "codec", "container", "capture", "playback", "audio-mixer", "clock",
+    ]
+}
