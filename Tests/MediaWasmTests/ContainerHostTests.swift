@@ -131,3 +131,90 @@ import MediaFFmpeg
         #expect(try guest.call("append", [demuxer, .i32(byte.pointer), .i32(byte.length)])[0].u32 == 1)
     }
 }
+
+/// A muxer writing into memory, driven byte for byte: `add-track`'s spilled
+/// (self, track-info) tuple, `write-chunk`, `finalize`, `get-output-bytes`.
+@Suite struct MemoryMuxerTests {
+    static let guest = """
+    (module
+      (import "wasi:media/container@0.1.0-draft" "[constructor]muxer" (func $new (param i32) (result i32)))
+      (import "wasi:media/container@0.1.0-draft" "[method]muxer.add-track" (func $add (param i32 i32)))
+      (import "wasi:media/container@0.1.0-draft" "[method]muxer.write-chunk"
+        (func $write (param i32 i32 i32 i32 i64 i32 i64 i32 i32 i64 i32)))
+      (import "wasi:media/container@0.1.0-draft" "[method]muxer.finalize" (func $finalize (param i32 i32)))
+      (import "wasi:media/container@0.1.0-draft" "[method]muxer.get-output-bytes" (func $output (param i32 i32)))
+      (memory (export "memory") 16)
+      \(bumpAllocator)
+      (func (export "new") (param $format i32) (result i32) (call $new (local.get $format)))
+      (func (export "add") (param $tuple i32) (result i32)
+        (call $add (local.get $tuple) (i32.const 512)) (i32.load8_u (i32.const 512)))
+      (func (export "write") (param $m i32) (param $track i32) (param $ptr i32) (param $len i32) (param $ts i64) (param $dur i64) (result i32)
+        (call $write (local.get $m) (local.get $track) (local.get $ptr) (local.get $len) (local.get $ts)
+          (i32.const 1) (local.get $dur) (i32.const 1) (i32.const 0) (i64.const 0) (i32.const 512))
+        (i32.load8_u (i32.const 512)))
+      (func (export "finalize") (param $m i32) (result i32)
+        (call $finalize (local.get $m) (i32.const 512)) (i32.load8_u (i32.const 512)))
+      (func (export "output") (param $m i32) (result i32)
+        (call $output (local.get $m) (i32.const 512)) (i32.load (i32.const 516)))
+    )
+    """
+
+    @Test func opusIntoMatroskaInMemory() throws {
+        // 0.2 s of Opus from the host's own encoder.
+        let encoder = try MediaFFmpeg.AudioEncoder(config: AudioEncoderConfig(codec: .opus, sampleRate: 48_000, channels: 2))
+        try encoder.encode(try AudioData(planar: [[Float](repeating: 0.1, count: 9_600), [Float](repeating: -0.1, count: 9_600)],
+                                         sampleRate: 48_000, timestampUs: 0))
+        try encoder.flush()
+        let chunks = encoder.takeEncodedChunks()
+        #expect(chunks.count >= 10)
+
+        let imports = MediaAppHost().imports
+        let module = try WasmKitEngine().compile(try wasm(Self.guest), requiredExports: [], host: imports)
+        let guest = try module.instantiate(host: imports, grants: MediaAppHost().allGrants)
+        let muxer = try guest.call("new", [.i32(1)])[0]                    // mkv
+        let memory = try #require(guest.memory)
+
+        // The spilled tuple: self at 0, track-info at 8 (112 bytes, aligned to 8).
+        let codec = try guest.lower(string: "opus")
+        let description = try guest.lower(bytes: encoder.parameters.extradata)
+        let tuple = try guest.allocate(size: 112, alignment: 8)
+        try memory.write([UInt8](repeating: 0, count: 112), at: tuple)
+        try memory.store(muxer.u32!, at: tuple)
+        let info = tuple + 8
+        try memory.store(UInt32(5), at: info)                             // id
+        try memory.store(codec.pointer, at: info + 4)
+        try memory.store(codec.length, at: info + 8)
+        try memory.store(UInt8(0), at: info + 12)                         // is-video: false
+        try memory.store(UInt8(1), at: info + 56)                         // audio-config: some
+        try memory.store(UInt8(1), at: info + 60)                         // opus
+        try memory.store(UInt32(48_000), at: info + 64)
+        try memory.store(UInt8(2), at: info + 68)
+        try memory.store(UInt8(1), at: info + 72)                         // description: some
+        try memory.store(description.pointer, at: info + 76)
+        try memory.store(description.length, at: info + 80)
+        #expect(try guest.call("add", [.i32(tuple)])[0].u32 == 0)
+        #expect(try guest.call("add", [.i32(tuple)])[0].u32 == 1)         // the id is taken
+
+        for chunk in chunks {
+            let data = try guest.lower(bytes: chunk.data)
+            let status = try guest.call("write", [muxer, .i32(5), .i32(data.pointer), .i32(data.length),
+                                                  .i64(UInt64(bitPattern: chunk.timestampUs)),
+                                                  .i64(UInt64(chunk.durationUs ?? 20_000))])[0]
+            #expect(status.u32 == 0)
+        }
+        #expect(try guest.call("finalize", [muxer])[0].u32 == 0)
+        #expect(try guest.call("finalize", [muxer])[0].u32 == 0)          // again: nothing happens
+        let count = try guest.call("output", [muxer])[0].u32!
+        let bytes = try memory.read(at: try memory.load(UInt32.self, at: 512), count: count)
+        #expect(try guest.call("output", [muxer])[0].u32 == 0)            // all handed over
+
+        let demuxer = StreamingDemuxer()
+        demuxer.append(bytes)
+        demuxer.finish()
+        let tracks = try demuxer.tracks()
+        #expect(tracks.map(\.parameters.codecName) == ["opus"])
+        var read = 0
+        while try demuxer.readChunk(trackId: try #require(tracks.first).id) != nil { read += 1 }
+        #expect(read == chunks.count)
+    }
+}
