@@ -7,7 +7,7 @@ import MediaFFmpeg
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks against peers, printing ratios.",
-        subcommands: [TranscodeBench.self, ChainBench.self, LiveBench.self])
+        subcommands: [TranscodeBench.self, ChainBench.self, LiveBench.self, GuestBench.self])
 }
 
 struct TranscodeBench: ParsableCommand {

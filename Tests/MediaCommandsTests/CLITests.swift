@@ -314,6 +314,16 @@ enum CLI {
         let missing = try CLI.run(["elements", "teee"])
         #expect(missing.status != 0 && missing.stderr.contains("did you mean tee"))
     }
+
+    /// `wasm` is registered for `elements` and `run`; a module that is not there fails at start, naming the file.
+    @Test func wasmElementIsListedAndChecked() throws {
+        let described = try CLI.run(["elements", "wasm"])
+        for property in ["module", "world", "grant", "fuel", "memory", "on-error", "engine", "props"] {
+            #expect(described.stdout.contains("  \(property):"))
+        }
+        let failing = try CLI.run(["run", "videotestsrc num-buffers=2 ! videoconvert format=rgba8888 ! wasm module=/nonexistent/guest.wasm ! fakesink"])
+        #expect(failing.status != 0 && failing.stderr.contains("wasm0") && failing.stderr.contains("/nonexistent/guest.wasm"))
+    }
 }
 
 /// Every example under examples/ runs, through the CLI, on generated inputs.

@@ -1,0 +1,228 @@
+import Foundation
+import MediaCore
+import MediaPipeline
+import MediaWasm
+import Testing
+
+/// The `wasm` element with the example guests of Guests/, end to end in pipelines.
+@Suite(.timeLimit(.minutes(5))) struct WasmElementTests {
+    static let rgba = "videotestsrc num-buffers=4 width=64 height=48 ! videoconvert format=rgba8888"
+
+    @Test func grayscaleMakesEveryPixelGray() async throws {
+        let run = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("Grayscale")) ! collect")
+        #expect(run.sink.frames.count == 4)
+        for frame in run.sink.frames {
+            #expect(frame.format == .rgba8888 && frame.width == 64 && frame.height == 48)
+            let bytes = frame.buffer.bytes
+            var gray = true
+            for i in stride(from: 0, to: bytes.count, by: 4) where bytes[i] != bytes[i + 1] || bytes[i] != bytes[i + 2] { gray = false }
+            #expect(gray)
+            #expect(Set(bytes.enumerated().filter { $0.offset % 4 == 0 }.map(\.element)).count > 2, "not a blank frame")
+        }
+    }
+
+    @Test func passThroughReturnsIdenticalFrames() async throws {
+        let plain = try await Run.run("\(Self.rgba) ! collect")
+        let guest = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("PassThrough")) ! collect")
+        #expect(guest.sink.frames.count == 4)
+        #expect(guest.sink.frames == plain.sink.frames)
+    }
+
+    /// The frame's buffer goes into the guest as a handle and comes back as the same bytes.
+    @Test func passThroughCopiesNoPixel() throws {
+        let processor = try GuestProcessor(path: try GuestModules.path("PassThrough"))
+        let frame = try VideoFrame(format: .rgba8888, width: 1920, height: 1080, timestampUs: 40_000, durationUs: 40_000)
+        let address = frame.buffer.withUnsafeBytes { $0.baseAddress }
+        let out = try processor.process(frame)
+        #expect(out.count == 1)
+        #expect(out[0].buffer.withUnsafeBytes { $0.baseAddress } == address)
+        #expect(out[0].timestampUs == 40_000 && out[0].durationUs == 40_000)
+    }
+
+    @Test func boxOverlayDrawsTheBox() async throws {
+        let plain = try await Run.run("\(Self.rgba) ! collect")
+        let boxed = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("BoxOverlay")) "
+                                      + "props=\"box=8,6,20,10;color=00ff00;thickness=2\" ! collect")
+        #expect(boxed.sink.frames.count == 4)
+        for (out, original) in zip(boxed.sink.frames, plain.sink.frames) {
+            func pixel(_ frame: VideoFrame, _ x: Int, _ y: Int) -> [UInt8] { Array(frame.buffer.bytes[(y * 64 + x) * 4..<(y * 64 + x) * 4 + 4]) }
+            for (x, y) in [(8, 6), (27, 6), (8, 15), (27, 15), (9, 7), (17, 6), (8, 10), (26, 12)] {
+                #expect(pixel(out, x, y) == [0, 255, 0, 255], "outline at \(x),\(y)")
+            }
+            for (x, y) in [(10, 8), (17, 10), (25, 13), (7, 6), (28, 15), (8, 16), (0, 0), (63, 47)] {
+                #expect(pixel(out, x, y) == pixel(original, x, y), "untouched at \(x),\(y)")
+            }
+        }
+    }
+
+    @Test func gainScalesAudio() async throws {
+        let line = "audiotestsrc num-buffers=3 samplesperbuffer=256 ! audioconvert format=f32-planar"
+        let plain = try await Run.run("\(line) ! collect")
+        let scaled = try await Run.run("\(line) ! wasm module=\(try GuestModules.path("Gain")) props=gain=0.5 ! collect")
+        #expect(scaled.sink.audio.count == 3)
+        for (out, original) in zip(scaled.sink.audio, plain.sink.audio) {
+            #expect(out.timestampUs == original.timestampUs && out.channels == original.channels)
+            for channel in 0..<out.channels {
+                #expect(out.samples(channel: channel) == original.samples(channel: channel).map { $0 * 0.5 })
+            }
+        }
+    }
+
+    /// WebRTC Encoded Transform's sample: negate and pad on send, undo on
+    /// receive. A tee feeds the same encoded chunks to a branch without the
+    /// guests, so both decode the very same bitstream.
+    @Test func negatePadSendReceiveRoundTrips() async throws {
+        let send = try GuestModules.path("NegatePadSend"), receive = try GuestModules.path("NegatePadReceive")
+        let run = try await Run.run("videotestsrc num-buffers=10 width=64 height=48 ! encode codec=h264 ! tee name=t "
+                                    + "t. ! queue ! tap2 ! decode ! collect2 "
+                                    + "t. ! queue ! wasm module=\(send) ! tap ! wasm module=\(receive) ! decode ! collect")
+        #expect(run.sink.frames.count == 10)
+        let identical = run.sink.frames == run.sink2.frames
+        #expect(identical, "decoded output identical bit for bit")
+        let (sent, original) = (run.tap.chunks, run.tap2.chunks)
+        #expect(sent.count == 10 && original.count == 10)
+        for (padded, chunk) in zip(sent, original) {
+            let negatedAndPadded = padded.data == chunk.data.map { ~$0 } + [0, 0, 0, 0]
+            #expect(negatedAndPadded)
+            #expect(padded.data != chunk.data && padded.data.count == chunk.data.count + 4)
+            #expect(padded.timestampUs == chunk.timestampUs && padded.isKeyframe == chunk.isKeyframe)
+            #expect(padded.decodeTimestampUs == chunk.decodeTimestampUs && padded.durationUs == chunk.durationUs)
+        }
+    }
+
+    @Test func unacceptedFormatIsNotNegotiated() async throws {
+        let error = try await #require(throws: PipelineError.self) {
+            _ = try await Run.run("videotestsrc num-buffers=2 ! wasm module=\(try GuestModules.path("BoxOverlay")) ! collect")
+        }
+        #expect(error.code == .notNegotiated)
+        #expect(error.message.contains("yuv420p") && error.message.contains("rgba8888, bgra8888") && error.message.contains("BoxOverlay.wasm"))
+    }
+
+    @Test func guestConfigureErrorStopsAtStart() async throws {
+        let error = try await #require(throws: PipelineError.self) {
+            _ = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("FrameOwnership")) props=mode=bogus ! collect")
+        }
+        #expect(error.element == "wasm0")
+        #expect(error.message.contains("`configure`") && error.message.contains("mode: expected drop, twice, new or overread"))
+    }
+
+    @Test func frameOwnershipModes() async throws {
+        let path = try GuestModules.path("FrameOwnership")
+        let dropped = try await Run.run("\(Self.rgba) ! wasm module=\(path) props=mode=drop ! collect")
+        #expect(dropped.sink.frames.isEmpty)
+        let made = try await Run.run("videotestsrc num-buffers=1 width=64 height=48 ! videoconvert format=rgba8888 ! wasm module=\(path) props=mode=new ! collect")
+        let frames = made.sink.frames
+        #expect(frames.count == 3)
+        #expect(frames[1].buffer.bytes == frames[0].buffer.bytes && frames[1].timestampUs == frames[0].timestampUs + 2)
+        #expect(frames[2].width == 2 && frames[2].height == 1 && frames[2].buffer.bytes == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(frames[2].durationUs == 5)
+    }
+}
+
+/// Guests that misbehave: each fails its own pipeline with a clear error
+/// while a second pipeline, running at the same time, completes.
+@Suite(.timeLimit(.minutes(5))) struct HostileGuestTests {
+    static let rgba = "videotestsrc num-buffers=3 width=32 height=16 ! videoconvert format=rgba8888"
+
+    /// Runs `hostile` and a pass-through pipeline at once; returns the hostile one's error.
+    func failsWhileAnotherRuns(_ hostile: String) async throws -> PipelineError {
+        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm module=\(try GuestModules.path("PassThrough")) ! collect"
+        async let other = Run.run(good)
+        let error = await #expect(throws: PipelineError.self) { _ = try await Run.run(hostile) }
+        let finished = try await other
+        #expect(finished.sink.frames.count == 20)
+        return try #require(error)
+    }
+
+    @Test func infiniteLoopIsStoppedByFuel() async throws {
+        let path = try moduleFile(videoFilterWAT(process: "(loop $l (br $l)) (i32.const 32)"))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) fuel=200000 ! fakesink")
+        #expect(error.element == "wasm0")
+        #expect(error.message.contains(path) && error.message.contains("`process`"))
+        #expect(error.message.contains("fuel budget of 200000"))
+    }
+
+    @Test func memoryBombIsStoppedByTheCap() async throws {
+        let bomb = "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable"
+        let path = try moduleFile(videoFilterWAT(process: bomb))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) memory=2MiB ! fakesink")
+        #expect(error.message.contains("`process`") && error.message.contains("the memory cap is 2097152 bytes"))
+    }
+
+    @Test func outOfBoundsPointerToAnImportTraps() async throws {
+        let imports = "(import \"\(typesImport)\" \"[method]media-buffer.read\" (func $read (param i32 i64 i64 i32)))"
+        let path = try moduleFile(videoFilterWAT(imports: imports,
+                                                 process: "(call $read (local.get $h) (i64.const 0) (i64.const 4) (i32.const 0x7ffffff0)) (i32.const 32)"))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) ! fakesink")
+        #expect(error.message.contains("[method]media-buffer.read") && error.message.contains("outside guest memory"))
+    }
+
+    @Test func ungrantedImportFailsAtStart() async throws {
+        let imports = "(import \"\(typesImport)\" \"[method]media-buffer.size\" (func $size (param i32) (result i64)))"
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: "(i32.const 32)"))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) grant=clock ! fakesink")
+        #expect(error.message.contains(path) && error.message.contains("[method]media-buffer.size") && error.message.contains("not granted `types`"))
+    }
+
+    @Test func handleNeverIssuedTraps() async throws {
+        let imports = "(import \"\(typesImport)\" \"[method]media-buffer.size\" (func $size (param i32) (result i64)))"
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: "(drop (call $size (i32.const 77))) (i32.const 32)"))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) ! fakesink")
+        #expect(error.message.contains("[method]media-buffer.size") && error.message.contains("media-buffer handle 77 was never issued"))
+    }
+
+    /// Drops its frame's handle, then returns the frame: the host traps lifting it.
+    @Test func handleAlreadyDroppedTraps() async throws {
+        let imports = "(import \"\(typesImport)\" \"[resource-drop]media-buffer\" (func $drop (param i32)))"
+        let body = """
+            (call $drop (local.get $h))
+            (i32.store (i32.const 64) (local.get $h)) (i32.store8 (i32.const 68) (local.get $f))
+            (i32.store (i32.const 72) (local.get $w)) (i32.store (i32.const 76) (local.get $ht))
+            (i64.store (i32.const 80) (local.get $ts)) (i32.store8 (i32.const 88) (i32.const 0))
+            (i32.store (i32.const 48) (i32.const 64)) (i32.store (i32.const 52) (i32.const 1))
+            (i32.const 48)
+            """
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: body))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) ! fakesink")
+        #expect(error.message.contains("`process`") && error.message.contains("was already dropped"))
+    }
+
+    @Test func returningTheSameFrameTwiceTraps() async throws {
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(try GuestModules.path("FrameOwnership")) props=mode=twice ! fakesink")
+        #expect(error.message.contains("`process`"))
+    }
+
+    @Test func malformedModuleAndMissingExportFailAtStart() async throws {
+        let junk = try moduleFile(bytes: Array("not a module".utf8))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(junk) ! fakesink")
+        #expect(error.message.contains(junk) && error.message.contains("malformed module"))
+
+        let noFlush = try moduleFile(videoFilterWAT(process: "(i32.const 32)").replacingOccurrences(
+            of: "(func (export \"wasi:media/video-processor@0.1.0-draft#flush\") (result i32) (i32.const 32))", with: ""))
+        let missing = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(noFlush) ! fakesink")
+        #expect(missing.message.contains(noFlush) && missing.message.contains("does not export `wasi:media/video-processor@0.1.0-draft#flush`"))
+
+        let none = try moduleFile("(module (memory (export \"memory\") 1))")
+        let world = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(none) ! fakesink")
+        #expect(world.message.contains("exports none of the worlds"))
+    }
+
+    static let trapsOnEveryFrame = videoFilterWAT(process: "unreachable")
+
+    @Test func skipDropsTheItemWithAWarning() async throws {
+        let path = try moduleFile(Self.trapsOnEveryFrame)
+        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=skip ! collect")
+        #expect(run.sink.frames.isEmpty)
+        #expect(run.warnings.count == 3)
+        #expect(run.warnings.first?.contains("unreachable") == true && run.warnings.first?.contains("skipped the item at 0 µs") == true)
+    }
+
+    @Test func passthroughForwardsTheInputWithAWarning() async throws {
+        let path = try moduleFile(Self.trapsOnEveryFrame)
+        let plain = try await Run.run("\(Self.rgba) ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=passthrough ! collect")
+        #expect(run.sink.frames == plain.sink.frames)
+        #expect(run.warnings.count == 3)
+        #expect(run.warnings.allSatisfy { $0.contains("passed the item at") })
+    }
+}
