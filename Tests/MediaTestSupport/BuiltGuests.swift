@@ -1,6 +1,7 @@
 public import Foundation
 
-/// The guests of `Guests/`, built once per test process with
+/// The guests of `Guests/` for tests outside MediaWasmTests (which has its
+/// own `GuestModules`), built once per test process with
 /// `scripts/build-guests.sh` (incremental: SwiftPM rebuilds only what changed).
 public enum BuiltGuests {
     /// The repository root (three levels above this file).

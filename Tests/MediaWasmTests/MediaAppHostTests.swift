@@ -6,6 +6,11 @@ import MediaPipeline
 @testable import MediaWasm
 import MediaTestSupport
 
+/// The bytes of an example or check guest (built once per process by ``GuestModules``).
+private func guestBytes(_ name: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: try GuestModules.path(name))))
+}
+
 /// Media-app guests on the host: the Transcode example end to end, grants,
 /// and the host interfaces (codec, container, clock, mixer, devices) through
 /// small WAT guests.
@@ -40,7 +45,7 @@ import MediaTestSupport
         let input = try Self.clip(in: directory)
         let output = directory + "/out.webm"
         let host = try Self.host(writable: directory)
-        let outcome = try host.run(try BuiltGuests.bytes("Transcode"), arguments: [input, output], grants: host.allGrants)
+        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, output], grants: host.allGrants)
         #expect(outcome == .success)
 
         let demuxer = try Demuxer(url: output)
@@ -59,7 +64,7 @@ import MediaTestSupport
         let input = try Self.clip(in: granted)
         let host = try Self.host(writable: granted)
         let outside = elsewhere + "/out.mp4"
-        let outcome = try host.run(try BuiltGuests.bytes("Transcode"), arguments: [input, outside], grants: host.allGrants)
+        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, outside], grants: host.allGrants)
         guard case .failure(let message) = outcome else {
             Issue.record("expected the guest to fail, got \(outcome)")
             return
@@ -70,7 +75,7 @@ import MediaTestSupport
         let viaDots = granted + "/../" + URL(fileURLWithPath: elsewhere).lastPathComponent + "/out.mp4"
         try FileManager.default.createSymbolicLink(atPath: granted + "/link", withDestinationPath: elsewhere)
         for path in [viaDots, granted + "/link/out.mp4"] {
-            let again = try host.run(try BuiltGuests.bytes("Transcode"), arguments: [input, path], grants: host.allGrants)
+            let again = try host.run(try guestBytes("Transcode"), arguments: [input, path], grants: host.allGrants)
             #expect(again != .success, "\(path)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
@@ -79,7 +84,7 @@ import MediaTestSupport
     @Test func anUngrantedInterfaceFailsInstantiationNamingIt() throws {
         let host = MediaAppHost()
         do {
-            _ = try host.run(try BuiltGuests.bytes("Transcode"), arguments: [], grants: ["container"])
+            _ = try host.run(try guestBytes("Transcode"), arguments: [], grants: ["container"])
             Issue.record("instantiation should fail")
         } catch let error as WasmError {
             guard case .link(let problems) = error else {
@@ -108,7 +113,7 @@ import MediaTestSupport
             let interface = try #require(WITContract.interface(named: name))
             for field in interface.coreImportFields { contract.insert(ImportName(module: interface.qualifiedName, field: field)) }
         }
-        let module = try WasmKitEngine().compile(try BuiltGuests.bytes("ImportCoverage"))
+        let module = try WasmKitEngine().compile(try guestBytes("ImportCoverage"))
         let guestImports = Dictionary(uniqueKeysWithValues: module.imports.map { ($0.name, $0.signature) })
         #expect(Set(guestImports.keys) == contract)
 
