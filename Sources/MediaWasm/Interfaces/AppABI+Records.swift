@@ -82,46 +82,21 @@ struct GuestTrackInfo: Sendable, Hashable {
 }
 
 extension AppABI {
-    // MARK: - encoded-chunk
+    // MARK: - encoded-chunk (through the types host's MediaRecords)
 
-    /// Lifts an `encoded-chunk` from 8 flat parameters starting at `first`:
-    /// data pointer and length, timestamp, duration (case, value),
-    /// keyframe, decode timestamp (case, value).
+    /// Lifts an `encoded-chunk` from 8 flat parameters starting at `first`.
     static func encodedChunk(_ call: borrowing HostCall, from first: Int) throws(GuestFault) -> EncodedChunk {
-        let data = try bytes(call.instance, call.u32(first), call.u32(first + 1), what: "encoded-chunk data")
-        let hasDuration = try isSome(call.u32(first + 3), what: "encoded-chunk duration-us")
-        let hasDecodeTime = try isSome(call.u32(first + 6), what: "encoded-chunk decode-timestamp-us")
-        return EncodedChunk(data: data, timestampUs: call.s64(first + 2),
-                            durationUs: hasDuration ? Int64(clamping: call.u64(first + 4)) : nil,
-                            isKeyframe: call.u32(first + 5) != 0,
-                            decodeTimestampUs: hasDecodeTime ? call.s64(first + 7) : nil)
+        try MediaRecords.liftEncodedChunk(flat: call.flat(from: first, count: MediaRecords.encodedChunkFlatCount),
+                                          in: try memory(call.instance))
     }
 
-    /// Size and alignment of `encoded-chunk` in memory.
-    static let encodedChunkSize = 56, encodedChunkAlignment: UInt32 = 8
-
-    /// Lowers `chunk`'s data, then stores the record at `at` (56 bytes, aligned to 8).
-    /// The data must already be in the guest: `data` is its (pointer, length).
-    static func storeEncodedChunk(_ instance: any WasmInstance, _ chunk: EncodedChunk,
-                                  data: (pointer: UInt32, length: UInt32), at base: UInt32) throws(GuestFault) {
-        let memory = try memory(instance)
-        try memory.store(data.pointer, at: base)
-        try memory.store(data.length, at: base + 4)
-        try memory.store(chunk.timestampUs, at: base + 8)
-        try storeOption(instance, chunk.durationUs.map { UInt64(max(0, $0)) }, at: base + 16, payloadOffset: 8)
-        try memory.store(UInt8(chunk.isKeyframe ? 1 : 0), at: base + 32)
-        try storeOption(instance, chunk.decodeTimestampUs, at: base + 40, payloadOffset: 8)
-    }
-
-    /// Lowers `chunks` as a `list<encoded-chunk>` the guest owns: each
-    /// chunk's data, then the array.
+    /// Lowers `chunks` as a `list<encoded-chunk>` the guest owns: the array,
+    /// then each chunk's data.
     static func lowerEncodedChunks(_ instance: any WasmInstance, _ chunks: [EncodedChunk]) throws -> (pointer: UInt32, count: UInt32) {
-        var data: [(pointer: UInt32, length: UInt32)] = []
-        data.reserveCapacity(chunks.count)
-        for chunk in chunks { data.append(try lowerBytes(instance, chunk.data)) }
-        let list = try allocateList(instance, count: chunks.count, size: encodedChunkSize, alignment: encodedChunkAlignment)
+        let size = Int(MediaRecords.encodedChunkSize)
+        let list = try allocateList(instance, count: chunks.count, size: size, alignment: MediaRecords.encodedChunkAlignment)
         for (index, chunk) in chunks.enumerated() {
-            try storeEncodedChunk(instance, chunk, data: data[index], at: list + UInt32(index * encodedChunkSize))
+            try MediaRecords.store(chunk, at: list + UInt32(index * size), in: instance)
         }
         return (list, UInt32(chunks.count))
     }

@@ -269,11 +269,10 @@ public enum ContainerHost {
             let trackID = Int(call.u32(1))
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
                 let chunk = try session.readChunk(trackID)
-                let data = try chunk.map { try AppABI.lowerBytes(instance, $0.data) }
+                if let chunk { try MediaRecords.store(chunk, at: area + 16, in: instance) }
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(UInt8(chunk == nil ? 0 : 1), at: area + 8)
-                if let chunk, let data { try AppABI.storeEncodedChunk(instance, chunk, data: data, at: area + 16) }
             }
         }
         module.define("[method]demuxer.read-next-chunk", WasmSignature([.i32, .i32])) { call in
@@ -282,14 +281,11 @@ public enum ContainerHost {
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
                 let next = try session.readNext()
-                let data = try next.map { try AppABI.lowerBytes(instance, $0.1.data) }
+                if let (_, chunk) = next { try MediaRecords.store(chunk, at: area + 24, in: instance) }
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(UInt8(next == nil ? 0 : 1), at: area + 8)
-                if let (id, chunk) = next, let data {
-                    try memory.store(UInt32(clamping: id), at: area + 16)
-                    try AppABI.storeEncodedChunk(instance, chunk, data: data, at: area + 24)
-                }
+                if let (id, _) = next { try memory.store(UInt32(clamping: id), at: area + 16) }
             }
         }
         module.define("[method]demuxer.seek-to-timestamp", WasmSignature([.i32, .i64, .i32])) { call in
