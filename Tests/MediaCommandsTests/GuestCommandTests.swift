@@ -46,4 +46,15 @@ import MediaTestSupport
         #expect(ungranted.status == 2)
         #expect(ungranted.stderr.contains("was not granted `codec`"))
     }
+
+    @Test func guestBuildWritesTheProductsModule() throws {
+        _ = try BuiltGuests.path("PassThrough")     // the package is built once already: this build only links
+        let output = CLI.tempDir() + "/PassThrough.wasm"
+        let result = try CLI.run(["guest", "build", BuiltGuests.repositoryRoot.appendingPathComponent("Guests").path,
+                                  "-o", output, "--product", "PassThrough"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let built = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(built.prefix(4) == Data([0x00, 0x61, 0x73, 0x6D]))
+        #expect(built == (try Data(contentsOf: URL(fileURLWithPath: try BuiltGuests.path("PassThrough")))))
+    }
 }
