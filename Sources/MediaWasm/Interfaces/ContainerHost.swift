@@ -190,6 +190,9 @@ public enum ContainerHost {
         static func makeValue() -> HandleTable<DemuxerSession> { HandleTable(resourceName: "demuxer") }
     }
 
+    /// The protocols a granted URL may use, directly or through a playlist (no `file`).
+    static let networkProtocols = "http,https,tls,tcp,udp,rtp,rtsp,rtmp,srt,srtp,crypto,httpproxy"
+
     /// Options that keep FFmpeg inside what was granted.
     static func demuxerOptions(protocols: String) -> [String: String] {
         ["protocol_whitelist": protocols, "format_whitelist": demuxers]
@@ -215,7 +218,8 @@ public enum ContainerHost {
                 let resolved = try files.resolve(path, for: .read)
                 let demuxer: Demuxer
                 if FileAccess.isURL(resolved) {
-                    demuxer = try Demuxer(url: resolved)
+                    // Network protocols only: a playlist fetched from a granted URL cannot name a local file.
+                    demuxer = try Demuxer(url: resolved, options: ["protocol_whitelist": networkProtocols])
                 } else {
                     demuxer = try Demuxer(url: "file:" + resolved, options: demuxerOptions(protocols: "file"))
                 }
