@@ -98,6 +98,26 @@ import Testing
         #expect(error.message.contains("yuv420p") && error.message.contains("rgba8888, bgra8888") && error.message.contains("BoxOverlay.wasm"))
     }
 
+    @Test func worldMustMatchTheStreamAndTheExports() async throws {
+        let grayscale = try GuestModules.path("Grayscale")
+        let kind = try await #require(throws: PipelineError.self) {
+            _ = try await Run.run("audiotestsrc num-buffers=2 ! wasm module=\(grayscale) ! collect")
+        }
+        #expect(kind.code == .notNegotiated && kind.message.contains("(video-filter) takes raw video"))
+        let world = try await #require(throws: PipelineError.self) {
+            _ = try await Run.run("\(Self.rgba) ! wasm module=\(grayscale) world=audio-filter ! collect")
+        }
+        #expect(world.message.contains(grayscale) && world.message.contains("does not export `wasi:media/audio-processor@0.1.0-draft#process`"))
+    }
+
+    @Test func badPropertiesAreAllReported() async throws {
+        let error = try await #require(throws: PipelineError.self) {
+            _ = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("PassThrough")) grant=types,codecs memory=lots props=oops ! collect")
+        }
+        #expect(error.message.contains("'codecs' is not an interface") && error.message.contains("'lots' is not a size")
+                && error.message.contains("'oops' is not key=value"))
+    }
+
     @Test func guestConfigureErrorStopsAtStart() async throws {
         let error = try await #require(throws: PipelineError.self) {
             _ = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("FrameOwnership")) props=mode=bogus ! collect")

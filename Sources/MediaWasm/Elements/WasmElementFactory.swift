@@ -1,4 +1,4 @@
-public import MediaCore
+import MediaCore
 public import MediaPipeline
 
 /// The `wasm` element: a pipeline step whose work is done by a sandboxed
