@@ -17,37 +17,8 @@ enum AppABI {
     /// `wasi:media/<interface>@0.1.0-draft`: the import module of an interface.
     static func module(_ interface: String) -> String { "wasi:media/\(interface)@0.1.0-draft" }
 
-    /// `wasi:media/types.error-code`, by case index.
-    enum ErrorCode: UInt8, Sendable {
-        case invalidArgument, unsupported, notFound, accessDenied, invalidData, invalidState, outOfBounds, io, failed
-
-        init(_ code: MediaError.Code) {
-            switch code {
-            case .invalidArgument: self = .invalidArgument
-            case .unsupported: self = .unsupported
-            case .notFound: self = .notFound
-            case .invalidData: self = .invalidData
-            case .io: self = .io
-            case .invalidState: self = .invalidState
-            case .failed: self = .failed
-            }
-        }
-
-        /// The WIT name of the case: `access-denied`.
-        var witName: String {
-            switch self {
-            case .invalidArgument: "invalid-argument"
-            case .unsupported: "unsupported"
-            case .notFound: "not-found"
-            case .accessDenied: "access-denied"
-            case .invalidData: "invalid-data"
-            case .invalidState: "invalid-state"
-            case .outOfBounds: "out-of-bounds"
-            case .io: "io"
-            case .failed: "failed"
-            }
-        }
-    }
+    /// `wasi:media/types.error-code`, by case index (the types host's enum).
+    typealias ErrorCode = WITErrorCode
 
     /// A `media-error` the host returns to the guest (never a trap).
     struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -63,7 +34,7 @@ enum AppABI {
             self.init(ErrorCode(error.code), error.description)
         }
 
-        var description: String { "\(code.witName): \(message)" }
+        var description: String { "\(code): \(message)" }
     }
 
     // MARK: - Memory
