@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "MediaWasm",
             dependencies: [
-                "MediaCore", "MediaPipeline",
+                "MediaCore", "MediaFFmpeg", "MediaPipeline",
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
             ],
@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", .product(name: "WIT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaWasmTests",
-                    dependencies: ["MediaWasm", "MediaCore", "MediaPipeline", "MediaFFmpeg", .product(name: "WAT", package: "WasmKit")],
+                    dependencies: ["MediaWasm", "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaTestSupport",
+                                   .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
                     swiftSettings: swiftSettings),

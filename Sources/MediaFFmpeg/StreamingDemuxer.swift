@@ -37,10 +37,10 @@ public final class StreamingDemuxer {
 
     private enum Operation { case open, readNext, seek(Int64) }
 
-    public init(label: String = "byte stream") {
+    public init(label: String = "byte stream", options: [String: String] = [:]) {
         let shared = Shared()
         self.shared = shared
-        worker = WorkerThread { Self.run(shared, label: label) }
+        worker = WorkerThread { Self.run(shared, label: label, options: options) }
     }
 
     deinit {
@@ -131,6 +131,30 @@ public final class StreamingDemuxer {
         if let e = s.seekError { throw e }
     }
 
+    /// The next chunk of any track, or nil at the end of the stream or when
+    /// more bytes are needed (see ``needsMoreBytes``). Chunks that earlier
+    /// ``readChunk(trackId:)`` calls kept for other tracks come first,
+    /// earliest decode time first; then chunks in container order.
+    public func readNext() throws(MediaError) -> (trackId: Int, chunk: EncodedChunk)? {
+        let s = shared
+        s.cond.lock()
+        defer { s.cond.unlock() }
+        while true {
+            var earliest: (id: Int, us: Int64)? = nil
+            for (id, queue) in s.queues {
+                guard let head = queue.first else { continue }
+                let us = head.decodeTimestampUs ?? head.timestampUs
+                if earliest == nil || us < earliest!.us || (us == earliest!.us && id < earliest!.id) { earliest = (id, us) }
+            }
+            if let earliest {
+                return (earliest.id, s.queues[earliest.id]!.removeFirst())
+            }
+            if let failure = s.failure { throw failure }
+            if s.ended { return nil }
+            if run(s.tracks == nil ? .open : .readNext) == .needsBytes { return nil }
+        }
+    }
+
     private enum RunResult { case completed, completedEarlierOperation, needsBytes }
 
     /// Starts `op`, or, when an earlier call left one in flight, lets that one
@@ -150,7 +174,7 @@ public final class StreamingDemuxer {
 
     // MARK: - Worker
 
-    private static func run(_ s: Shared, label: String) {
+    private static func run(_ s: Shared, label: String, options: [String: String]) {
         var demuxer: Demuxer? = nil
         let io: IOBridge
         do {
@@ -200,7 +224,7 @@ public final class StreamingDemuxer {
             switch op {
             case .open:
                 do {
-                    let d = try Demuxer(source: label, io: io)
+                    let d = try Demuxer(source: label, io: io, options: options)
                     demuxer = d
                     s.cond.locked { s.tracks = d.tracks }
                 } catch {

@@ -1,0 +1,333 @@
+internal import MediaCore
+internal import MediaFFmpeg
+
+/// The host side of `wasi:media/codec` over MediaFFmpeg's encoders and
+/// decoders.
+///
+/// The support queries answer what really opens here: encoder queries are
+/// ``CodecCatalog``'s (each candidate is opened with the configuration,
+/// hardware first), decoder queries open a decoder with the configuration.
+/// Constructors trap, naming the configuration, when it does not open;
+/// every other failure is a `media-error`. Sessions are poll-shaped: the
+/// FFmpeg codecs run inside `encode`/`decode`, and `get-*` hands over what
+/// is ready.
+public enum CodecHost {
+    public static let interface = "codec"
+
+    enum VideoEncoders: InstanceStateKey {
+        static func makeValue() -> HandleTable<MediaFFmpeg.VideoEncoder> { HandleTable(resourceName: "video-encoder") }
+    }
+    enum VideoDecoders: InstanceStateKey {
+        static func makeValue() -> HandleTable<MediaFFmpeg.VideoDecoder> { HandleTable(resourceName: "video-decoder") }
+    }
+    enum AudioEncoders: InstanceStateKey {
+        static func makeValue() -> HandleTable<MediaFFmpeg.AudioEncoder> { HandleTable(resourceName: "audio-encoder") }
+    }
+    enum AudioDecoders: InstanceStateKey {
+        static func makeValue() -> HandleTable<MediaFFmpeg.AudioDecoder> { HandleTable(resourceName: "audio-decoder") }
+    }
+
+    /// The `wasi:media/codec@0.1.0-draft` host module.
+    public static func module() -> HostModule {
+        var module = HostModule(AppABI.module(interface))
+        defineQueries(&module)
+        defineVideoEncoder(&module)
+        defineVideoDecoder(&module)
+        defineAudioEncoder(&module)
+        defineAudioDecoder(&module)
+        return module
+    }
+
+    static func i32s(_ count: Int, results: [WasmValueType] = []) -> WasmSignature {
+        WasmSignature(Array(repeating: .i32, count: count), results)
+    }
+
+    // MARK: - Configurations
+
+    /// Lifts a `video-encoder-config` from 11 flat parameters starting at `first`.
+    static func videoEncoderConfig(_ call: borrowing HostCall, from first: Int) throws(GuestFault) -> VideoEncoderConfig {
+        let codec = VideoCodec.allCases[try AppABI.enumCase(call.u32(first), count: VideoCodec.allCases.count, what: "video-codec-type")]
+        let sourceWidth = try AppABI.isSome(call.u32(first + 5), what: "source-width") ? Int(call.u32(first + 6)) : nil
+        let sourceHeight = try AppABI.isSome(call.u32(first + 7), what: "source-height") ? Int(call.u32(first + 8)) : nil
+        let keyframes = try AppABI.isSome(call.u32(first + 9), what: "keyframe-interval") ? Int(call.u32(first + 10)) : nil
+        let bitrate = Int(call.u32(first + 3))
+        return VideoEncoderConfig(codec: codec, width: Int(call.u32(first + 1)), height: Int(call.u32(first + 2)),
+                                  bitrate: bitrate == 0 ? nil : bitrate, framerate: Int(call.u32(first + 4)),
+                                  sourceWidth: sourceWidth, sourceHeight: sourceHeight, keyframeInterval: keyframes)
+    }
+
+    /// Lifts an `audio-encoder-config` from 4 flat parameters starting at `first`.
+    static func audioEncoderConfig(_ call: borrowing HostCall, from first: Int) throws(GuestFault) -> AudioEncoderConfig {
+        let codec = AudioCodec.allCases[try AppABI.enumCase(call.u32(first), count: AudioCodec.allCases.count, what: "audio-codec-type")]
+        let bitrate = Int(call.u32(first + 3))
+        return AudioEncoderConfig(codec: codec, sampleRate: Int(call.u32(first + 1)), channels: Int(call.u32(first + 2) & 0xFF),
+                                  bitrate: bitrate == 0 ? nil : bitrate)
+    }
+
+    static func describe(_ config: VideoEncoderConfig) -> String {
+        "\(config.codec.rawValue) \(config.width)x\(config.height) at \(config.framerate) fps"
+    }
+
+    static func describe(_ config: AudioEncoderConfig) -> String {
+        "\(config.codec.rawValue) \(config.sampleRate) Hz \(config.channels) ch"
+    }
+
+    /// Whether a configuration is one a codec could take at all (checked before FFmpeg sees it).
+    static func plausible(_ config: VideoEncoderConfig) -> Bool {
+        (1...VideoFrame.maxDimension).contains(config.width) && (1...VideoFrame.maxDimension).contains(config.height)
+            && (1...1000).contains(config.framerate)
+            && (config.sourceWidth.map { (1...VideoFrame.maxDimension).contains($0) } ?? true)
+            && (config.sourceHeight.map { (1...VideoFrame.maxDimension).contains($0) } ?? true)
+    }
+
+    static func plausible(_ config: AudioEncoderConfig) -> Bool {
+        (1...768_000).contains(config.sampleRate) && config.channels > 0
+    }
+
+    // MARK: - Support queries
+
+    /// Writes an `encoder-support-result` (2 bytes: supported, implementation).
+    static func storeSupport(_ instance: any WasmInstance, _ support: EncoderSupport, area: UInt32) throws(GuestFault) {
+        let memory = try AppABI.memory(instance)
+        try memory.store(UInt8(support.supported ? 1 : 0), at: area)
+        try memory.store(UInt8(support.implementation == .hardware ? 0 : 1), at: area + 1)
+    }
+
+    static let unsupported = EncoderSupport(supported: false, implementation: .software, implementationName: nil)
+
+    /// What opening a video decoder for `config` gives.
+    static func videoDecoderSupport(_ config: GuestVideoDecoderConfig) -> EncoderSupport {
+        guard (try? MediaFFmpeg.VideoDecoder(parameters: config.parameters, outputFormat: config.outputFormat)) != nil else {
+            return unsupported
+        }
+        return CodecCatalog.decoderSupport(codecName: config.codec.rawValue)
+    }
+
+    /// What opening an audio decoder for `config` gives.
+    static func audioDecoderSupport(_ config: GuestAudioDecoderConfig) -> EncoderSupport {
+        guard config.sampleRate > 0, config.channels > 0,
+              (try? MediaFFmpeg.AudioDecoder(parameters: config.parameters)) != nil else { return unsupported }
+        return CodecCatalog.decoderSupport(codecName: config.codec.rawValue)
+    }
+
+    static func defineQueries(_ module: inout HostModule) {
+        module.define("query-video-encoder-support", i32s(12)) { call in
+            let area = try AppABI.returnArea(call.instance, call.u32(11), size: 2, alignment: 1)
+            let config = try videoEncoderConfig(call, from: 0)
+            let support = plausible(config) ? CodecCatalog.queryVideoEncoderSupport(config) : unsupported
+            try storeSupport(call.instance, support, area: area)
+        }
+        module.define("query-audio-encoder-support", i32s(5)) { call in
+            let area = try AppABI.returnArea(call.instance, call.u32(4), size: 2, alignment: 1)
+            let config = try audioEncoderConfig(call, from: 0)
+            let support = plausible(config) ? CodecCatalog.queryAudioEncoderSupport(config) : unsupported
+            try storeSupport(call.instance, support, area: area)
+        }
+        module.define("query-video-decoder-support", i32s(11)) { call in
+            let area = try AppABI.returnArea(call.instance, call.u32(10), size: 2, alignment: 1)
+            let config = try AppABI.videoDecoderConfig(call, from: 0)
+            try storeSupport(call.instance, videoDecoderSupport(config), area: area)
+        }
+        module.define("query-audio-decoder-support", i32s(7)) { call in
+            let area = try AppABI.returnArea(call.instance, call.u32(6), size: 2, alignment: 1)
+            let config = try AppABI.audioDecoderConfig(call, from: 0)
+            try storeSupport(call.instance, audioDecoderSupport(config), area: area)
+        }
+    }
+
+    // MARK: - Shared method shapes
+
+    /// `(self, retptr)` returning `result<_, media-error>`.
+    static func defineResultMethod<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
+                                      _ body: @escaping @Sendable (R) throws -> Void) {
+        module.define(field, i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
+            let session = try table(call.state).borrow(call.u32(0))
+            try AppABI.respond(instance, area: area) {
+                try body(session)
+                try AppABI.storeOk(instance, area: area)
+            }
+        }
+    }
+
+    /// `(self, retptr)` returning `result<list<encoded-chunk>, media-error>`.
+    static func defineChunkGetter<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
+                                     _ take: @escaping @Sendable (R) -> [EncodedChunk]) {
+        module.define(field, i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
+            let session = try table(call.state).borrow(call.u32(0))
+            try AppABI.storeChunkList(instance, take(session), area: area)
+        }
+    }
+
+    // MARK: - video-encoder
+
+    static func defineVideoEncoder(_ module: inout HostModule) {
+        module.define("[constructor]video-encoder", i32s(11, results: [.i32])) { call in
+            let config = try videoEncoderConfig(call, from: 0)
+            guard plausible(config), CodecCatalog.queryVideoEncoderSupport(config).supported else {
+                throw HostRefusal("\(describe(config)) is not supported here")
+            }
+            let encoder: MediaFFmpeg.VideoEncoder
+            do { encoder = try MediaFFmpeg.VideoEncoder(config: config) } catch {
+                throw HostRefusal("\(describe(config)) does not open: \(error)")
+            }
+            call.setResult(try call.state[VideoEncoders.self].insert(encoder))
+        }
+        module.define("[method]video-encoder.encode", WasmSignature([.i32, .i32, .i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32])) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
+            let encoder = try call.state[VideoEncoders.self].borrow(call.u32(0))
+            let force = call.u32(8) != 0
+            let frame = try AppFrames.takeVideoFrame(call, from: 1)
+            try AppABI.respond(instance, area: area) {
+                try encoder.encode(frame, forceKeyframe: force)
+                try AppABI.storeOk(instance, area: area)
+            }
+        }
+        defineChunkGetter(&module, "[method]video-encoder.get-encoded-chunks", { $0[VideoEncoders.self] }) { $0.takeEncodedChunks() }
+        defineResultMethod(&module, "[method]video-encoder.flush", { $0[VideoEncoders.self] }) { try $0.flush() }
+        module.define("[method]video-encoder.decoder-config", i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 40, alignment: 4)
+            let encoder = try call.state[VideoEncoders.self].borrow(call.u32(0))
+            let config = GuestVideoDecoderConfig(encoder.parameters)
+            let description = try config?.description.map { try AppABI.lowerBytes(instance, $0) }
+            try AppABI.memory(instance).store(UInt8(config == nil ? 0 : 1), at: area)
+            if let config { try AppABI.storeVideoDecoderConfig(instance, config, description: description, at: area + 4) }
+        }
+        module.define("[resource-drop]video-encoder", i32s(1)) { call in
+            try call.state[VideoEncoders.self].drop(call.u32(0))
+        }
+    }
+
+    // MARK: - video-decoder
+
+    static func defineVideoDecoder(_ module: inout HostModule) {
+        module.define("[constructor]video-decoder", i32s(10, results: [.i32])) { call in
+            let config = try AppABI.videoDecoderConfig(call, from: 0)
+            let decoder: MediaFFmpeg.VideoDecoder
+            do { decoder = try MediaFFmpeg.VideoDecoder(parameters: config.parameters, outputFormat: config.outputFormat) } catch {
+                throw HostRefusal("a \(config.codec.rawValue) decoder does not open here: \(error)")
+            }
+            call.setResult(try call.state[VideoDecoders.self].insert(decoder))
+        }
+        module.define("[method]video-decoder.decode", WasmSignature([.i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32, .i64, .i32])) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
+            let decoder = try call.state[VideoDecoders.self].borrow(call.u32(0))
+            let chunk = try AppABI.encodedChunk(call, from: 1)
+            try AppABI.respond(instance, area: area) {
+                try decoder.decode(chunk)
+                try AppABI.storeOk(instance, area: area)
+            }
+        }
+        module.define("[method]video-decoder.get-decoded-frames", i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
+            let decoder = try call.state[VideoDecoders.self].borrow(call.u32(0))
+            let list = try AppFrames.lowerVideoFrames(instance, decoder.takeDecodedFrames())
+            let memory = try AppABI.memory(instance)
+            try memory.store(UInt8(0), at: area)
+            try memory.store(list.pointer, at: area + 4)
+            try memory.store(list.count, at: area + 8)
+        }
+        defineResultMethod(&module, "[method]video-decoder.flush", { $0[VideoDecoders.self] }) { try $0.flush() }
+        module.define("[method]video-decoder.reset", i32s(1)) { call in
+            try call.state[VideoDecoders.self].borrow(call.u32(0)).reset()
+        }
+        module.define("[resource-drop]video-decoder", i32s(1)) { call in
+            try call.state[VideoDecoders.self].drop(call.u32(0))
+        }
+    }
+
+    // MARK: - audio-encoder
+
+    static func defineAudioEncoder(_ module: inout HostModule) {
+        module.define("[constructor]audio-encoder", i32s(4, results: [.i32])) { call in
+            let config = try audioEncoderConfig(call, from: 0)
+            guard plausible(config), CodecCatalog.queryAudioEncoderSupport(config).supported else {
+                throw HostRefusal("\(describe(config)) is not supported here")
+            }
+            let encoder: MediaFFmpeg.AudioEncoder
+            do { encoder = try MediaFFmpeg.AudioEncoder(config: config) } catch {
+                throw HostRefusal("\(describe(config)) does not open: \(error)")
+            }
+            call.setResult(try call.state[AudioEncoders.self].insert(encoder))
+        }
+        module.define("[method]audio-encoder.encode", WasmSignature([.i32, .i32, .i32, .i32, .i32, .i64, .i32])) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(6), size: 16, alignment: 4)
+            let encoder = try call.state[AudioEncoders.self].borrow(call.u32(0))
+            let audio = try AppFrames.takeAudioData(call, from: 1)
+            try AppABI.respond(instance, area: area) {
+                try encoder.encode(audio)
+                try AppABI.storeOk(instance, area: area)
+            }
+        }
+        defineChunkGetter(&module, "[method]audio-encoder.get-encoded-chunks", { $0[AudioEncoders.self] }) { $0.takeEncodedChunks() }
+        defineResultMethod(&module, "[method]audio-encoder.flush", { $0[AudioEncoders.self] }) { try $0.flush() }
+        module.define("[method]audio-encoder.decoder-config", i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 28, alignment: 4)
+            let encoder = try call.state[AudioEncoders.self].borrow(call.u32(0))
+            let config = GuestAudioDecoderConfig(encoder.parameters)
+            let description = try config?.description.map { try AppABI.lowerBytes(instance, $0) }
+            try AppABI.memory(instance).store(UInt8(config == nil ? 0 : 1), at: area)
+            if let config { try AppABI.storeAudioDecoderConfig(instance, config, description: description, at: area + 4) }
+        }
+        module.define("[resource-drop]audio-encoder", i32s(1)) { call in
+            try call.state[AudioEncoders.self].drop(call.u32(0))
+        }
+    }
+
+    // MARK: - audio-decoder
+
+    static func defineAudioDecoder(_ module: inout HostModule) {
+        module.define("[constructor]audio-decoder", i32s(6, results: [.i32])) { call in
+            let config = try AppABI.audioDecoderConfig(call, from: 0)
+            let decoder: MediaFFmpeg.AudioDecoder
+            do { decoder = try MediaFFmpeg.AudioDecoder(parameters: config.parameters) } catch {
+                throw HostRefusal("a \(config.codec.rawValue) decoder does not open here: \(error)")
+            }
+            call.setResult(try call.state[AudioDecoders.self].insert(decoder))
+        }
+        module.define("[method]audio-decoder.decode", WasmSignature([.i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32, .i64, .i32])) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
+            let decoder = try call.state[AudioDecoders.self].borrow(call.u32(0))
+            let chunk = try AppABI.encodedChunk(call, from: 1)
+            try AppABI.respond(instance, area: area) {
+                try decoder.decode(chunk)
+                try AppABI.storeOk(instance, area: area)
+            }
+        }
+        module.define("[method]audio-decoder.get-decoded-audio", i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
+            let decoder = try call.state[AudioDecoders.self].borrow(call.u32(0))
+            let list = try AppFrames.lowerAudioData(instance, decoder.takeDecodedAudio())
+            let memory = try AppABI.memory(instance)
+            try memory.store(UInt8(0), at: area)
+            try memory.store(list.pointer, at: area + 4)
+            try memory.store(list.count, at: area + 8)
+        }
+        defineResultMethod(&module, "[method]audio-decoder.flush", { $0[AudioDecoders.self] }) { try $0.flush() }
+        module.define("[method]audio-decoder.reset", i32s(1)) { call in
+            try call.state[AudioDecoders.self].borrow(call.u32(0)).reset()
+        }
+        module.define("[resource-drop]audio-decoder", i32s(1)) { call in
+            try call.state[AudioDecoders.self].drop(call.u32(0))
+        }
+    }
+}
+
+/// A host function refusing to go on, for a reason of the host's (a
+/// constructor whose resource cannot be built): traps the guest with the
+/// message, and the trap report names the import.
+struct HostRefusal: Error, Sendable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

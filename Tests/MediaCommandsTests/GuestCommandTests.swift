@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import MediaTestSupport
+
+/// `wasi-media guest run` as a user runs it: the Transcode guest with a
+/// granted directory, a refused path, and a trap.
+@Suite struct GuestCommandTests {
+    @Test func guestRunTranscodesInsideTheGrantedDirectory() throws {
+        let dir = CLI.tempDir()
+        let input = try CLI.clip(in: dir)
+        let output = dir + "/out.mkv"
+        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--dir", dir, "--", input, output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let streams = try CLI.probe(output)
+        let video = try #require(streams.first { $0["codec_type"] as? String == "video" })
+        #expect(video["codec_name"] as? String == "h264")
+        #expect(video["nb_read_frames"] as? String == "60")
+        #expect(streams.first { $0["codec_type"] as? String == "audio" }?["codec_name"] as? String == "opus")
+    }
+
+    @Test func aPathOutsideTheGrantExitsOneWithTheGuestsError() throws {
+        let dir = CLI.tempDir(), elsewhere = CLI.tempDir()
+        let input = try CLI.clip(in: dir)
+        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--dir", dir, "--", input, elsewhere + "/out.mp4"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("access denied"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
+    }
+
+    @Test func aTrapExitsTwoWithTheTrapReport() throws {
+        let dir = CLI.tempDir()
+        let input = try CLI.clip(in: dir)
+        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--dir", dir, "--fuel", "5000", "--",
+                                  input, dir + "/out.mp4"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("fuel budget of 5000"))
+    }
+
+    @Test func ungrantedInterfacesAndBadOptionsAreReportedTogether() throws {
+        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--grant", "container,telepathy",
+                                  "--dir", "/no/such/dir"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("telepathy"))
+        #expect(result.stderr.contains("/no/such/dir"))
+        let ungranted = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--grant", "container"])
+        #expect(ungranted.status == 2)
+        #expect(ungranted.stderr.contains("was not granted `codec`"))
+    }
+
+    @Test func guestBuildWritesTheProductsModule() throws {
+        _ = try BuiltGuests.path("PassThrough")     // the package is built once already: this build only links
+        let output = CLI.tempDir() + "/PassThrough.wasm"
+        let result = try CLI.run(["guest", "build", BuiltGuests.repositoryRoot.appendingPathComponent("Guests").path,
+                                  "-o", output, "--product", "PassThrough"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let built = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(built.prefix(4) == Data([0x00, 0x61, 0x73, 0x6D]))
+        #expect(built == (try Data(contentsOf: URL(fileURLWithPath: try BuiltGuests.path("PassThrough")))))
+    }
+}
