@@ -312,7 +312,7 @@ public final class Pipeline: Sendable {
             }
         }
         if let error = run.failure.withLock({ $0 }) {
-            logger.error("pipeline failed", metadata: ["error": "\(error)"])
+            logger.debug("pipeline failed", metadata: ["error": "\(error)"])
         }
         run.finish()
         busContinuation.yield(.stateChanged(.null))

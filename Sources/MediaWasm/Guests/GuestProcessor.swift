@@ -57,8 +57,10 @@ public final class GuestProcessor {
     /// Loads `path` (see the type's description).
     /// - Throws: ``GuestProcessorError`` naming the file and every problem found.
     public convenience init(path: String, options: Options = Options()) throws(GuestProcessorError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GuestProcessorError(.unreadable, module: path, "cannot read the module file")
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            let why = FileManager.default.fileExists(atPath: path) ? "it exists but cannot be read" : "no such file"
+            throw GuestProcessorError(.unreadable, module: path, "cannot read the module file: \(why)")
         }
         try self.init(bytes: [UInt8](data), path: path, options: options)
     }
