@@ -108,23 +108,32 @@ enum SFrame {
     }
 }
 
-/// `sframeenc`: encrypts each encoded frame with the host-held key.
-final class SFrameEncrypt: Element {
+/// What `sframeenc` and `sframedec` share: the key schedule from `key=` and
+/// `kid=`, and a format that passes through unchanged.
+class SFrameElement {
     let keys: SFrame.Keys
     let keyId: UInt64
-    private var counter: UInt64 = 0
+    let name: String
 
-    init(_ p: Properties) throws(PipelineError) {
+    init(_ p: Properties, name: String) throws(PipelineError) {
         keyId = UInt64(p.int("kid") ?? 0)
         keys = SFrame.derive(baseKey: try SFrame.baseKey(p.string("key")), keyId: keyId)
+        self.name = name
     }
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
         guard let input = r.input, input.kind == .encodedVideo || input.kind == .encodedAudio else {
-            throw .notNegotiated("sframeenc takes encoded frames; its input is \(r.input.map { "\($0)" } ?? "missing") (encode first)", pad: "sink")
+            throw .notNegotiated("\(name) takes encoded frames; its input is \(r.input.map { "\($0)" } ?? "missing") (encode first)", pad: "sink")
         }
         return ["src": input]
     }
+}
+
+/// `sframeenc`: encrypts each encoded frame with the host-held key.
+final class SFrameEncrypt: SFrameElement, Element {
+    private var counter: UInt64 = 0
+
+    init(_ p: Properties) throws(PipelineError) { try super.init(p, name: "sframeenc") }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
         guard case .encoded(var chunk) = item else { return }
@@ -141,21 +150,8 @@ final class SFrameEncrypt: Element {
 }
 
 /// `sframedec`: checks and decrypts each frame with the host-held key.
-final class SFrameDecrypt: Element {
-    let keys: SFrame.Keys
-    let keyId: UInt64
-
-    init(_ p: Properties) throws(PipelineError) {
-        keyId = UInt64(p.int("kid") ?? 0)
-        keys = SFrame.derive(baseKey: try SFrame.baseKey(p.string("key")), keyId: keyId)
-    }
-
-    func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
-        guard let input = r.input, input.kind == .encodedVideo || input.kind == .encodedAudio else {
-            throw .notNegotiated("sframedec takes encoded frames; its input is \(r.input.map { "\($0)" } ?? "missing")", pad: "sink")
-        }
-        return ["src": input]
-    }
+final class SFrameDecrypt: SFrameElement, Element {
+    init(_ p: Properties) throws(PipelineError) { try super.init(p, name: "sframedec") }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
         guard case .encoded(var chunk) = item else { return }
