@@ -77,7 +77,7 @@ final class WasmtimeInstance: WasmInstance {
         pendingFailure = nil
         setFuel()
         let error = externs.withUnsafeBufferPointer {
-            library.instanceNew(context, module.module.pointer, $0.baseAddress, $0.count, &instance, &trap)
+            library.instanceNew(context, module.module.pointer, UnsafeRawPointer($0.baseAddress), $0.count, &instance, &trap)
         }
         depth = 0
         if let error { throw Self.instantiationError(library.consume(error: error), limits: limits) }
@@ -169,7 +169,7 @@ final class WasmtimeInstance: WasmInstance {
         let (error, values) = withUnsafeTemporaryAllocation(of: WTRawValue.self, capacity: max(count, 1)) { slots in
             for index in 0..<slots.count { slots[index] = WTRawValue() }
             for (index, argument) in arguments.enumerated() { slots[index].low = argument.rawBits }
-            let error = library.funcCallUnchecked(context, &callee, slots.baseAddress, count, &trap)
+            let error = library.funcCallUnchecked(context, &callee, UnsafeMutableRawPointer(slots.baseAddress), count, &trap)
             let values = (error == nil && trap == nil)
                 ? signature.results.enumerated().map { WasmValue(rawBits: slots[$0.offset].low, type: $0.element) }
                 : []
@@ -230,7 +230,7 @@ final class WasmtimeInstance: WasmInstance {
     private static let hostCallback: WTHostCallback = { environment, caller, values, count in
         guard let environment else { return nil }
         let box = Unmanaged<HostFunctionBox>.fromOpaque(environment).takeUnretainedValue()
-        return box.instance.serve(box.function, caller: caller, values, count)
+        return box.instance.serve(box.function, caller: caller, values?.assumingMemoryBound(to: WTRawValue.self), count)
     }
 
     /// Runs a host function for the guest: parameters and results share

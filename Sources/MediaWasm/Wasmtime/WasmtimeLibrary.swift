@@ -26,19 +26,19 @@ final class WasmtimeLibrary: @unchecked Sendable {
     // Modules and their types.
     let moduleNew: @convention(c) (Ptr, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Ptr?>) -> Ptr?
     let moduleDelete: @convention(c) (Ptr) -> Void
-    let moduleImports: @convention(c) (Ptr, UnsafeMutablePointer<WTPointerVec>) -> Void
-    let moduleExports: @convention(c) (Ptr, UnsafeMutablePointer<WTPointerVec>) -> Void
-    let importTypeVecDelete: @convention(c) (UnsafeMutablePointer<WTPointerVec>) -> Void
-    let exportTypeVecDelete: @convention(c) (UnsafeMutablePointer<WTPointerVec>) -> Void
-    let importTypeModule: @convention(c) (Ptr) -> UnsafePointer<WTByteVec>
-    let importTypeName: @convention(c) (Ptr) -> UnsafePointer<WTByteVec>
+    let moduleImports: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
+    let moduleExports: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
+    let importTypeVecDelete: @convention(c) (UnsafeMutableRawPointer) -> Void
+    let exportTypeVecDelete: @convention(c) (UnsafeMutableRawPointer) -> Void
+    let importTypeModule: @convention(c) (Ptr) -> UnsafeRawPointer
+    let importTypeName: @convention(c) (Ptr) -> UnsafeRawPointer
     let importTypeType: @convention(c) (Ptr) -> Ptr
-    let exportTypeName: @convention(c) (Ptr) -> UnsafePointer<WTByteVec>
+    let exportTypeName: @convention(c) (Ptr) -> UnsafeRawPointer
     let exportTypeType: @convention(c) (Ptr) -> Ptr
     let externTypeKind: @convention(c) (Ptr) -> UInt8
     let externTypeAsFuncType: @convention(c) (Ptr) -> Ptr?
-    let funcTypeParams: @convention(c) (Ptr) -> UnsafePointer<WTPointerVec>
-    let funcTypeResults: @convention(c) (Ptr) -> UnsafePointer<WTPointerVec>
+    let funcTypeParams: @convention(c) (Ptr) -> UnsafeRawPointer
+    let funcTypeResults: @convention(c) (Ptr) -> UnsafeRawPointer
     let valTypeKind: @convention(c) (Ptr) -> UInt8
     // Stores.
     let storeNew: @convention(c) (Ptr, UnsafeMutableRawPointer?, (@convention(c) (UnsafeMutableRawPointer?) -> Void)?) -> Ptr?
@@ -48,20 +48,20 @@ final class WasmtimeLibrary: @unchecked Sendable {
     let contextSetFuel: @convention(c) (Ptr, UInt64) -> Ptr?
     let contextGetFuel: @convention(c) (Ptr, UnsafeMutablePointer<UInt64>) -> Ptr?
     // Instances, functions, memories.
-    let instanceNew: @convention(c) (Ptr, Ptr, UnsafePointer<WTExtern>?, Int, UnsafeMutablePointer<WTInstance>, UnsafeMutablePointer<Ptr?>) -> Ptr?
-    let instanceExportGet: @convention(c) (Ptr, UnsafePointer<WTInstance>, UnsafePointer<CChar>, Int, UnsafeMutablePointer<WTExtern>) -> Bool
-    let funcNewUnchecked: @convention(c) (Ptr, Ptr, WTHostCallback, UnsafeMutableRawPointer?, (@convention(c) (UnsafeMutableRawPointer?) -> Void)?, UnsafeMutablePointer<WTFunc>) -> Void
-    let funcCallUnchecked: @convention(c) (Ptr, UnsafePointer<WTFunc>, UnsafeMutablePointer<WTRawValue>?, Int, UnsafeMutablePointer<Ptr?>) -> Ptr?
+    let instanceNew: @convention(c) (Ptr, Ptr, UnsafeRawPointer?, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Ptr?>) -> Ptr?
+    let instanceExportGet: @convention(c) (Ptr, UnsafeRawPointer, UnsafePointer<CChar>, Int, UnsafeMutableRawPointer) -> Bool
+    let funcNewUnchecked: @convention(c) (Ptr, Ptr, WTHostCallback, UnsafeMutableRawPointer?, (@convention(c) (UnsafeMutableRawPointer?) -> Void)?, UnsafeMutableRawPointer) -> Void
+    let funcCallUnchecked: @convention(c) (Ptr, UnsafeRawPointer, UnsafeMutableRawPointer?, Int, UnsafeMutablePointer<Ptr?>) -> Ptr?
     let callerContext: @convention(c) (Ptr) -> Ptr
-    let callerExportGet: @convention(c) (Ptr, UnsafePointer<CChar>, Int, UnsafeMutablePointer<WTExtern>) -> Bool
-    let memoryData: @convention(c) (Ptr, UnsafePointer<WTMemory>) -> UnsafeMutablePointer<UInt8>?
-    let memoryDataSize: @convention(c) (Ptr, UnsafePointer<WTMemory>) -> Int
+    let callerExportGet: @convention(c) (Ptr, UnsafePointer<CChar>, Int, UnsafeMutableRawPointer) -> Bool
+    let memoryData: @convention(c) (Ptr, UnsafeRawPointer) -> UnsafeMutablePointer<UInt8>?
+    let memoryDataSize: @convention(c) (Ptr, UnsafeRawPointer) -> Int
     // Errors and traps.
-    let errorMessage: @convention(c) (Ptr, UnsafeMutablePointer<WTByteVec>) -> Void
+    let errorMessage: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
     let errorDelete: @convention(c) (Ptr) -> Void
-    let byteVecDelete: @convention(c) (UnsafeMutablePointer<WTByteVec>) -> Void
+    let byteVecDelete: @convention(c) (UnsafeMutableRawPointer) -> Void
     let trapNew: @convention(c) (UnsafePointer<CChar>, Int) -> Ptr?
-    let trapMessage: @convention(c) (Ptr, UnsafeMutablePointer<WTByteVec>) -> Void
+    let trapMessage: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
     let trapCode: @convention(c) (Ptr, UnsafeMutablePointer<UInt8>) -> Bool
     let trapDelete: @convention(c) (Ptr) -> Void
 
@@ -176,8 +176,8 @@ final class WasmtimeLibrary: @unchecked Sendable {
     // MARK: - Helpers
 
     /// The text of a `wasm_byte_vec_t` the caller does not own.
-    static func string(_ vec: UnsafePointer<WTByteVec>) -> String {
-        let vec = vec.pointee
+    static func string(_ vec: UnsafeRawPointer) -> String {
+        let vec = vec.load(as: WTByteVec.self)
         guard let data = vec.data, vec.size > 0 else { return "" }
         return String(decoding: UnsafeRawBufferPointer(start: data, count: vec.size), as: UTF8.self)
     }

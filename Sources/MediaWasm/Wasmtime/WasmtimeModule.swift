@@ -82,9 +82,9 @@ struct WasmtimeModule: WasmModule {
         switch library.externTypeKind(type) {
         case WTExternKind.function:
             guard let function = library.externTypeAsFuncType(type) else { return (.function, nil) }
-            func types(_ vec: UnsafePointer<WTPointerVec>) -> [WasmValueType]? {
+            func types(_ vec: UnsafeRawPointer) -> [WasmValueType]? {
                 var result: [WasmValueType] = []
-                for value in vec.pointee.elements {
+                for value in vec.load(as: WTPointerVec.self).elements {
                     guard let value else { return nil }
                     switch library.valTypeKind(value) {
                     case WTValueKind.i32: result.append(.i32)

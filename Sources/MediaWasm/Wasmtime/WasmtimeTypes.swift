@@ -66,7 +66,7 @@ struct WTRawValue {
 
 /// A host function's callback for `wasmtime_func_new_unchecked`:
 /// (environment, caller, parameters and results in place, slot count) -> trap or nil.
-typealias WTHostCallback = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<WTRawValue>?, Int) -> OpaquePointer?
+typealias WTHostCallback = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutableRawPointer?, Int) -> OpaquePointer?
 
 /// `wasm_externtype_kind` values.
 enum WTExternKind {
