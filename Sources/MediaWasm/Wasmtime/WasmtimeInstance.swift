@@ -176,7 +176,7 @@ final class WasmtimeInstance: WasmInstance {
             return (error, values)
         }
         if let error {
-            let report = TrapReport(export: export, reason: .engine(library.consume(error: error)), engine: engineName)
+            let report = report(message: library.consume(error: error), code: nil, export: export)
             poison(with: report)
             throw .trap(report)
         }
@@ -191,6 +191,12 @@ final class WasmtimeInstance: WasmInstance {
     /// The trap report for a trap a call into the guest returned; deletes the trap.
     private func report(trap: OpaquePointer, export: String) -> TrapReport {
         let (message, code) = library.consume(trap: trap)
+        return report(message: message, code: code, export: export)
+    }
+
+    /// The trap report for a trap's or error's text and trap code. A host
+    /// function's failure comes back as one of these, with our own text.
+    private func report(message: String, code: UInt8?, export: String) -> TrapReport {
         var report = TrapReport(export: export, reason: .engine(message), engine: engineName)
         if let failure = pendingFailure {
             pendingFailure = nil
@@ -206,11 +212,15 @@ final class WasmtimeInstance: WasmInstance {
             }
             return report
         }
-        // Wasmtime's text: the reason on the first line, then the backtrace.
-        var lines = message.split(separator: "\n", omittingEmptySubsequences: false)
-        let first = lines.isEmpty ? Substring(message) : lines.removeFirst()
-        let rest = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        report.backtrace = rest.isEmpty ? nil : rest
+        // Wasmtime's text: "error while executing at wasm backtrace:", the
+        // frames, then "Caused by:" and the reason.
+        var reason = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let marker = message.range(of: "\n\nCaused by:\n") {
+            reason = message[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+            let frames = message[..<marker.lowerBound].split(separator: "\n").dropFirst()
+            report.backtrace = frames.isEmpty ? nil : frames.joined(separator: "\n")
+        }
+        let first = reason.split(separator: "\n").first.map(String.init) ?? reason
         switch code {
         case WTTrapCode.unreachable: report.reason = .unreachable
         case WTTrapCode.memoryOutOfBounds: report.reason = .memoryOutOfBounds
@@ -219,7 +229,7 @@ final class WasmtimeInstance: WasmInstance {
         case WTTrapCode.badConversionToInteger: report.reason = .invalidConversionToInteger
         case WTTrapCode.stackOverflow: report.reason = .stackOverflow
         case WTTrapCode.outOfFuel: report.reason = .outOfFuel(budget: limits.fuelPerCall ?? 0)
-        default: report.reason = .engine(String(first))
+        default: report.reason = .engine(first)
         }
         return report
     }

@@ -124,10 +124,17 @@ extension WasmError {
             reason = reason[reason.index(after: colon)...].trimmingPrefix(while: \.isWhitespace)
         }
         var offset: Int?
+        // The parser says "reason (at offset 0x9)"; the validator
+        // "Invalid input WebAssembly code at offset 33: reason".
         if let marker = reason.firstRange(of: " (at offset 0x") {
             let digits = reason[marker.upperBound...].prefix { $0.isHexDigit }
             offset = Int(digits, radix: 16)
             reason = reason[..<marker.lowerBound]
+        } else if let marker = reason.firstRange(of: " at offset ") {
+            let digits = reason[marker.upperBound...].prefix(while: \.isNumber)
+            offset = Int(digits)
+            let rest = reason[digits.endIndex...]
+            if rest.hasPrefix(": ") { reason = rest.dropFirst(2) }
         }
         return .malformedModule(reason: String(reason), offset: offset)
     }
