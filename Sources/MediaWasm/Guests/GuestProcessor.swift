@@ -23,7 +23,7 @@ public import MediaCore
 public final class GuestProcessor {
     /// What to load and how.
     public struct Options: Sendable {
-        /// `wasmkit` or `auto` (the best engine present: today WasmKit).
+        /// `wasmtime`, `wasmkit` or `auto` (today WasmKit; see ``Engines/names``).
         public var engine: String = "auto"
         /// The world to run; nil infers it from the exports.
         public var world: GuestWorld?
@@ -45,7 +45,7 @@ public final class GuestProcessor {
     }
 
     /// The engines `engine=` accepts.
-    public static let engineNames = ["auto", "wasmkit"]
+    public static let engineNames = Engines.names
 
     /// The module's path, as given (used in every error).
     public let path: String
@@ -70,11 +70,8 @@ public final class GuestProcessor {
         self.path = path
         self.options = options
         let engine: any WasmEngine
-        switch options.engine {
-        case "auto", "wasmkit": engine = WasmKitEngine(limits: options.limits)
-        default:
-            throw GuestProcessorError(.invalidModule, module: path,
-                                      "engine '\(options.engine)' is not available here (choose \(Self.engineNames.joined(separator: ", ")))")
+        do { engine = try Engines.make(options.engine, limits: options.limits) } catch {
+            throw GuestProcessorError(.invalidModule, module: path, error.message)
         }
         let host = GuestHost.standard
         let world: GuestWorld

@@ -1,0 +1,40 @@
+/// The engines this build knows, and choosing one by the name `engine=` gives.
+///
+/// Thread-safe.
+public enum Engines {
+    /// What `engine=` accepts: `auto`, `wasmtime`, `wasmkit`.
+    ///
+    /// `auto` is WasmKit for now: Wasmtime cannot yet say that a trap
+    /// followed a `memory.grow` the memory cap refused (its C API offers no
+    /// limiter callback), and that report is part of what `wasm` promises.
+    /// It will prefer Wasmtime once it can.
+    public static let names = ["auto", WasmtimeEngine.name, WasmKitEngine.name]
+
+    /// Each engine by name, and whether it can run here.
+    public static var availability: [(name: String, availability: EngineAvailability)] {
+        [(WasmtimeEngine.name, WasmtimeEngine.availability),
+         (WasmKitEngine.name, .available(detail: "built in"))]
+    }
+
+    /// The engine `name` chooses, with `limits`.
+    /// - Throws: ``EngineChoiceError`` for an unknown name or an engine absent here (saying why).
+    public static func make(_ name: String, limits: WasmLimits = .standard) throws(EngineChoiceError) -> any WasmEngine {
+        switch name {
+        case "auto", WasmKitEngine.name:
+            return WasmKitEngine(limits: limits)
+        case WasmtimeEngine.name:
+            guard let engine = WasmtimeEngine(limits: limits) else {
+                throw EngineChoiceError(message: "engine 'wasmtime' is \(WasmtimeEngine.availability)")
+            }
+            return engine
+        default:
+            throw EngineChoiceError(message: "no engine named '\(name)' (choose \(names.joined(separator: ", ")))")
+        }
+    }
+}
+
+/// Why ``Engines/make(_:limits:)`` gave no engine.
+public struct EngineChoiceError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,300 @@
+/// A guest instance on Wasmtime: one `wasmtime_store_t` of its own (so fuel,
+/// the memory cap and traps never reach another instance), the guest's
+/// exports, and the host functions it was linked to.
+final class WasmtimeInstance: WasmInstance {
+    let engineName = WasmtimeEngine.name
+    let limits: WasmLimits
+    let exports: [ModuleExport]
+    let state = InstanceState()
+    private(set) var poisonedBy: TrapReport?
+    private(set) var fuelUsedByLastCall: UInt64?
+
+    private let library: WasmtimeLibrary
+    /// Keeps the compiled code alive as long as the instance.
+    private let module: WasmtimeModule.ModuleBox
+    private let store: OpaquePointer
+    private let context: OpaquePointer
+    private var functions: [String: (function: WTFunc, signature: WasmSignature)] = [:]
+    private var linearMemory: WTMemory?
+    /// The environments of the host functions; the store refers to them unretained.
+    private var hostFunctions: [HostFunctionBox] = []
+    /// 0 between calls; 1 inside an outermost call; more while a host function re-enters the guest.
+    private var depth = 0
+    /// What the host function that just made the guest trap threw.
+    private var pendingFailure: HostFailure?
+
+    /// A host function's environment, handed to Wasmtime as a raw pointer.
+    private final class HostFunctionBox {
+        let function: HostFunction
+        unowned(unsafe) let instance: WasmtimeInstance
+        init(function: HostFunction, instance: WasmtimeInstance) {
+            self.function = function
+            self.instance = instance
+        }
+    }
+
+    var memory: GuestMemory? {
+        linearMemory.map { GuestMemory(WasmtimeMemory(library: library, context: context, memory: $0)) }
+    }
+
+    init(module: WasmtimeModule, host: HostImports, limits: WasmLimits) throws(WasmError) {
+        let library = module.engine.library
+        guard let store = library.storeNew(module.engine.engine.pointer, nil, nil) else {
+            throw .instantiation(reason: "wasmtime could not create a store")
+        }
+        self.library = library
+        self.module = module.module
+        self.limits = limits
+        self.exports = module.exports
+        self.store = store
+        self.context = library.storeContext(store)
+        // Memory in bytes, table elements; instances, tables and memories left at Wasmtime's defaults.
+        library.storeLimiter(store, Int64(limits.memoryCap), Int64(limits.tableElementCap), -1, -1, -1)
+
+        // Host functions, in the module's import order. Linking was checked:
+        // every import is a host function of the same signature.
+        var importTypes = WTPointerVec()
+        library.moduleImports(module.module.pointer, &importTypes)
+        defer { library.importTypeVecDelete(&importTypes) }
+        var externs: [WTExtern] = []
+        for (entry, type) in zip(module.imports, importTypes.elements) {
+            guard let function = host.function(entry.name), let type,
+                  let functionType = library.externTypeAsFuncType(library.importTypeType(type)) else {
+                throw .instantiation(reason: "no host function for \(entry.name)")
+            }
+            let box = HostFunctionBox(function: function, instance: self)
+            hostFunctions.append(box)
+            var made = WTFunc()
+            library.funcNewUnchecked(context, functionType, Self.hostCallback,
+                                     Unmanaged.passUnretained(box).toOpaque(), nil, &made)
+            externs.append(WTExtern(function: made))
+        }
+
+        // The start function runs inside `wasmtime_instance_new`, as an outermost call.
+        var instance = WTInstance()
+        var trap: OpaquePointer?
+        depth = 1
+        pendingFailure = nil
+        setFuel()
+        let error = externs.withUnsafeBufferPointer {
+            library.instanceNew(context, module.module.pointer, UnsafeRawPointer($0.baseAddress), $0.count, &instance, &trap)
+        }
+        depth = 0
+        if let error { throw Self.instantiationError(library.consume(error: error), limits: limits) }
+        if let trap { throw .trap(report(trap: trap, export: "<start>")) }
+
+        var found = WTExtern()
+        if "memory".withCString({ library.instanceExportGet(context, &instance, $0, 6, &found) }) {
+            linearMemory = found.asMemory
+        }
+        for export in module.exports where export.kind == .function {
+            guard let signature = export.signature else { continue }
+            var item = WTExtern()
+            let utf8 = Array(export.name.utf8CString)
+            if utf8.withUnsafeBufferPointer({ library.instanceExportGet(context, &instance, $0.baseAddress!, utf8.count - 1, &item) }),
+               let function = item.asFunction {
+                functions[export.name] = (function, signature)
+            }
+        }
+        if let initialize = functions["_initialize"], initialize.signature == WasmSignature([]) {
+            _ = try call("_initialize", [])
+        }
+    }
+
+    deinit { library.storeDelete(store) }
+
+    /// Wasmtime's refusal of an initial memory or table, in WasmKit's words.
+    private static func instantiationError(_ message: String, limits: WasmLimits) -> WasmError {
+        if message.contains("memory minimum size of"), message.contains("exceeds memory limits") {
+            let pages = message.split(separator: "memory minimum size of ").last?.prefix { $0.isNumber }
+            if let pages, let count = Int(pages) {
+                return .instantiation(reason: "its initial memory of \(count * 65_536) bytes exceeds the memory cap of \(limits.memoryCap) bytes")
+            }
+        }
+        if message.contains("table minimum size of"), message.contains("exceeds table limits") {
+            return .instantiation(reason: "its initial table exceeds the table cap of \(limits.tableElementCap) elements")
+        }
+        return .instantiation(reason: message.split(separator: "\n").last.map(String.init) ?? message)
+    }
+
+    private func setFuel() {
+        if let error = library.contextSetFuel(context, limits.fuelPerCall ?? UInt64.max) {
+            _ = library.consume(error: error)
+        }
+    }
+
+    func signature(of name: String) -> WasmSignature? { functions[name]?.signature }
+
+    func poison(with report: TrapReport) {
+        if poisonedBy == nil { poisonedBy = report }
+    }
+
+    // MARK: - Calls into the guest
+
+    func call(_ export: String, _ arguments: [WasmValue]) throws(WasmError) -> [WasmValue] {
+        guard let (function, signature) = functions[export] else {
+            let reason = exports.contains { $0.name == export }
+                ? "it is not a function of i32, i64, f32 and f64 values"
+                : "the guest exports no function of that name"
+            throw .invalidCall(export: export, reason: reason)
+        }
+        guard arguments.count == signature.parameters.count,
+              zip(arguments, signature.parameters).allSatisfy({ $0.type == $1 }) else {
+            throw .invalidCall(export: export, reason: "it takes \(signature), not (\(arguments.map(\.type.rawValue).joined(separator: ", ")))")
+        }
+        if let poisonedBy { throw .poisoned(poisonedBy) }
+        guard depth <= limits.maxNestedCalls else {
+            let report = TrapReport(export: export, reason: .nestingTooDeep(limit: limits.maxNestedCalls), engine: engineName)
+            poison(with: report)
+            throw .trap(report)
+        }
+
+        let outermost = depth == 0
+        if outermost {
+            pendingFailure = nil
+            setFuel()
+        }
+        depth += 1
+        defer {
+            depth -= 1
+            if outermost, let budget = limits.fuelPerCall {
+                var left: UInt64 = 0
+                if let error = library.contextGetFuel(context, &left) { _ = library.consume(error: error) }
+                fuelUsedByLastCall = budget - min(left, budget)
+            }
+        }
+        let count = max(signature.parameters.count, signature.results.count)
+        var trap: OpaquePointer?
+        var callee = function
+        let (error, values) = withUnsafeTemporaryAllocation(of: WTRawValue.self, capacity: max(count, 1)) { slots in
+            for index in 0..<slots.count { slots[index] = WTRawValue() }
+            for (index, argument) in arguments.enumerated() { slots[index].low = argument.rawBits }
+            let error = library.funcCallUnchecked(context, &callee, UnsafeMutableRawPointer(slots.baseAddress), count, &trap)
+            let values = (error == nil && trap == nil)
+                ? signature.results.enumerated().map { WasmValue(rawBits: slots[$0.offset].low, type: $0.element) }
+                : []
+            return (error, values)
+        }
+        if let error {
+            let report = report(message: library.consume(error: error), code: nil, export: export)
+            poison(with: report)
+            throw .trap(report)
+        }
+        if let trap {
+            let report = report(trap: trap, export: export)
+            poison(with: report)
+            throw .trap(report)
+        }
+        return values
+    }
+
+    /// The trap report for a trap a call into the guest returned; deletes the trap.
+    private func report(trap: OpaquePointer, export: String) -> TrapReport {
+        let (message, code) = library.consume(trap: trap)
+        return report(message: message, code: code, export: export)
+    }
+
+    /// The trap report for a trap's or error's text and trap code. A host
+    /// function's failure comes back as one of these, with our own text.
+    private func report(message: String, code: UInt8?, export: String) -> TrapReport {
+        var report = TrapReport(export: export, reason: .engine(message), engine: engineName)
+        if let failure = pendingFailure {
+            pendingFailure = nil
+            report.hostImport = failure.name
+            switch failure.error {
+            case let fault as GuestFault:
+                report.reason = .guestFault(fault)
+            case WasmError.trap(let inner), WasmError.poisoned(let inner):
+                // Fuel is the outermost call's budget: running out in a callback is running out here.
+                if case .outOfFuel = inner.reason { report.reason = inner.reason } else { report.reason = .callback(inner) }
+            case let other:
+                report.reason = .hostError(String(describing: other))
+            }
+            return report
+        }
+        // Wasmtime's text: "error while executing at wasm backtrace:", the
+        // frames, then "Caused by:" and the reason.
+        var reason = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let marker = message.range(of: "\n\nCaused by:\n") {
+            reason = message[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+            let frames = message[..<marker.lowerBound].split(separator: "\n").dropFirst()
+            report.backtrace = frames.isEmpty ? nil : frames.joined(separator: "\n")
+        }
+        let first = reason.split(separator: "\n").first.map(String.init) ?? reason
+        switch code {
+        case WTTrapCode.unreachable: report.reason = .unreachable
+        case WTTrapCode.memoryOutOfBounds: report.reason = .memoryOutOfBounds
+        case WTTrapCode.integerDivisionByZero: report.reason = .integerDivideByZero
+        case WTTrapCode.integerOverflow: report.reason = .integerOverflow
+        case WTTrapCode.badConversionToInteger: report.reason = .invalidConversionToInteger
+        case WTTrapCode.stackOverflow: report.reason = .stackOverflow
+        case WTTrapCode.outOfFuel: report.reason = .outOfFuel(budget: limits.fuelPerCall ?? 0)
+        default: report.reason = .engine(first)
+        }
+        return report
+    }
+
+    // MARK: - Calls into the host
+
+    /// What Wasmtime calls for every host function: finds the instance and runs it.
+    private static let hostCallback: WTHostCallback = { environment, caller, values, count in
+        guard let environment else { return nil }
+        let box = Unmanaged<HostFunctionBox>.fromOpaque(environment).takeUnretainedValue()
+        return box.instance.serve(box.function, caller: caller, values?.assumingMemoryBound(to: WTRawValue.self), count)
+    }
+
+    /// Runs a host function for the guest: parameters and results share
+    /// `values`. Whatever it throws is kept as ``pendingFailure`` and the
+    /// guest gets a trap, which ``report(trap:export:)`` turns back into it.
+    private func serve(_ function: HostFunction, caller: OpaquePointer?,
+                       _ values: UnsafeMutablePointer<WTRawValue>?, _ count: Int) -> OpaquePointer? {
+        if linearMemory == nil, let caller {
+            // A start function calling the host runs before `init` has looked the memory up.
+            var found = WTExtern()
+            if "memory".withCString({ library.callerExportGet(caller, $0, 6, &found) }) { linearMemory = found.asMemory }
+        }
+        let parameterTypes = function.signature.parameters
+        let resultTypes = function.signature.results
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: parameterTypes.count + resultTypes.count) { slots -> OpaquePointer? in
+            for (index, type) in parameterTypes.enumerated() {
+                let bits = values?[index].low ?? 0
+                slots[index] = (type == .i32 || type == .f32) ? bits & 0xffff_ffff : bits
+            }
+            for index in parameterTypes.count..<slots.count { slots[index] = 0 }
+            let out = UnsafeMutableBufferPointer(rebasing: slots[parameterTypes.count...])
+            let call = HostCall(name: function.name, instance: self,
+                                parameters: UnsafeBufferPointer(rebasing: slots[..<parameterTypes.count]), results: out)
+            do {
+                try function.body(call)
+            } catch {
+                pendingFailure = HostFailure(name: function.name, error: error)
+                let text = "host function \(function.name) failed"
+                return text.withCString { library.trapNew($0, text.utf8.count) }
+            }
+            if let values {
+                for index in resultTypes.indices where index < count { values[index] = WTRawValue(low: out[index], high: 0) }
+            }
+            return nil
+        }
+    }
+}
+
+/// Wasmtime's linear memory behind a ``GuestMemory``: base and size are
+/// asked of the store on every access, since growth may move the memory.
+struct WasmtimeMemory: LinearMemoryBackend {
+    let library: WasmtimeLibrary
+    let context: OpaquePointer
+    let memory: WTMemory
+
+    var byteCount: Int {
+        withUnsafePointer(to: memory) { library.memoryDataSize(context, $0) }
+    }
+
+    func withUnsafeBytes<R>(in range: Range<Int>, _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        if range.isEmpty { return try body(UnsafeMutableRawBufferPointer(start: nil, count: 0)) }
+        guard let base = withUnsafePointer(to: memory, { library.memoryData(context, $0) }) else {
+            return try body(UnsafeMutableRawBufferPointer(start: nil, count: 0))
+        }
+        return try body(UnsafeMutableRawBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+}
