@@ -56,4 +56,23 @@ public struct RequiredExport: Sendable, Hashable, ExpressibleByStringLiteral {
     }
 
     public init(stringLiteral value: String) { self.init(value) }
+
+    /// Every required export that `exports` lacks or has with another kind
+    /// or signature (the same check for every engine).
+    static func problems(_ required: [RequiredExport], in exports: [ModuleExport]) -> [LinkProblem] {
+        var problems: [LinkProblem] = []
+        for required in required {
+            guard let found = exports.first(where: { $0.name == required.name }) else {
+                problems.append(.missingExport(required.name))
+                continue
+            }
+            if found.kind != .function {
+                problems.append(.exportMismatch(required.name, required: required.signature, found: "a \(found.kind)"))
+            } else if let signature = required.signature, found.signature != signature {
+                problems.append(.exportMismatch(required.name, required: signature,
+                                                found: found.signature.map { "a function \($0)" } ?? "a function of unsupported types"))
+            }
+        }
+        return problems
+    }
 }

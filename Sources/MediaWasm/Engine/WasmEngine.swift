@@ -116,3 +116,29 @@ public protocol WasmInstance: AnyObject {
     /// host does this when it finds what a guest returned unusable.
     func poison(with report: TrapReport)
 }
+
+extension WasmInstance {
+    /// The checks every backend makes before calling `export` `depth` calls
+    /// deep: a function of that name, arguments of its types, an instance not
+    /// poisoned, nesting within the limit (going past it poisons the instance).
+    /// Returns the export's signature.
+    func checkCall(_ export: String, _ arguments: [WasmValue], depth: Int) throws(WasmError) -> WasmSignature {
+        guard let signature = signature(of: export) else {
+            let reason = exports.contains { $0.name == export }
+                ? "it is not a function of i32, i64, f32 and f64 values"
+                : "the guest exports no function of that name"
+            throw .invalidCall(export: export, reason: reason)
+        }
+        guard arguments.count == signature.parameters.count,
+              zip(arguments, signature.parameters).allSatisfy({ $0.type == $1 }) else {
+            throw .invalidCall(export: export, reason: "it takes \(signature), not (\(arguments.map(\.type.rawValue).joined(separator: ", ")))")
+        }
+        if let poisonedBy { throw .poisoned(poisonedBy) }
+        guard depth <= limits.maxNestedCalls else {
+            let report = TrapReport(export: export, reason: .nestingTooDeep(limit: limits.maxNestedCalls), engine: engineName)
+            poison(with: report)
+            throw .trap(report)
+        }
+        return signature
+    }
+}

@@ -84,22 +84,8 @@ final class WasmKitInstance: WasmInstance {
     // MARK: - Calls into the guest
 
     func call(_ export: String, _ arguments: [WasmValue]) throws(WasmError) -> [WasmValue] {
-        guard let (function, signature) = functions[export] else {
-            let reason = exports.contains { $0.name == export }
-                ? "it is not a function of i32, i64, f32 and f64 values"
-                : "the guest exports no function of that name"
-            throw .invalidCall(export: export, reason: reason)
-        }
-        guard arguments.count == signature.parameters.count,
-              zip(arguments, signature.parameters).allSatisfy({ $0.type == $1 }) else {
-            throw .invalidCall(export: export, reason: "it takes \(signature), not (\(arguments.map(\.type.rawValue).joined(separator: ", ")))")
-        }
-        if let poisonedBy { throw .poisoned(poisonedBy) }
-        guard depth <= limits.maxNestedCalls else {
-            let report = TrapReport(export: export, reason: .nestingTooDeep(limit: limits.maxNestedCalls), engine: engineName)
-            poison(with: report)
-            throw .trap(report)
-        }
+        let signature = try checkCall(export, arguments, depth: depth)
+        let function = functions[export]!.function
 
         let outermost = depth == 0
         if outermost {

@@ -47,19 +47,7 @@ struct WasmKitModule: WasmModule {
             }
         }
 
-        var problems: [LinkProblem] = []
-        for required in requiredExports {
-            guard let found = exports.first(where: { $0.name == required.name }) else {
-                problems.append(.missingExport(required.name))
-                continue
-            }
-            if found.kind != .function {
-                problems.append(.exportMismatch(required.name, required: required.signature, found: "a \(found.kind)"))
-            } else if let signature = required.signature, found.signature != signature {
-                problems.append(.exportMismatch(required.name, required: signature,
-                                                found: found.signature.map { "a function \($0)" } ?? "a function of unsupported types"))
-            }
-        }
+        var problems = RequiredExport.problems(requiredExports, in: exports)
         if let host { problems += host.linkProblems(for: imports, grants: nil) }
         if !problems.isEmpty { throw .link(problems) }
 
