@@ -404,10 +404,9 @@ final class RunState: Sendable {
         var playing = false
         var aborted = false
         var done = false
-        /// Sinks holding an item since the last application seek (or ended).
+        /// Sinks holding an item since the last application seek (`flushingSeek`), or ended.
         var prerolled: Set<Int> = []
         var ended: Set<Int> = []
-        var prerollSeq = 0
         /// Elements producing on their own now (sources, pulling demuxers), and whether each can seek.
         var producers: [Int: (seekable: Bool, name: String)] = [:]
         /// The next seek each producer must perform.
@@ -476,7 +475,7 @@ final class RunState: Sendable {
     }
 
     func sinkPrerolled(_ index: Int, seq: Int) {
-        update { p in if seq == p.prerollSeq { p.prerolled.insert(index) } }
+        update { p in if seq == flushingSeek.load(ordering: .relaxed) { p.prerolled.insert(index) } }
     }
 
     func registerProducer(_ index: Int, name: String, seekable: Bool) {
@@ -510,7 +509,6 @@ final class RunState: Sendable {
             let request = SeekRequest(seq: p.seekSeq, targetUs: target, origin: nil)
             for i in p.producers.keys { p.seeks[i] = request }
             p.pendingAcks[p.seekSeq] = Set(p.producers.keys)
-            p.prerollSeq = p.seekSeq
             p.prerolled = []
             flushingSeek.store(p.seekSeq, ordering: .relaxed)
             return .success(p.seekSeq)
@@ -693,10 +691,7 @@ final class ElementRunner: @unchecked Sendable {
             _ = try await negotiate(element, inputs: [:], files: [:])
             let step = { (out: inout Outputs) throws(PipelineError) -> FlowResult in try source.produce(into: &out) }
             guard try await produce(element, step) else { return nil }
-            var out = Outputs()
-            try element.finish(into: &out)
-            _ = try await forward(out)
-            await sendEndOfStream()
+            try await drainAndEnd(element)
             return 0
         }
         guard !padInboxes.isEmpty else { return 0 }
@@ -819,10 +814,7 @@ final class ElementRunner: @unchecked Sendable {
                 ended.insert(pad)
                 if inOrder { current += 1 }
                 if ended == expected {
-                    var out = Outputs()
-                    try element.finish(into: &out)
-                    _ = try await forward(out)
-                    await sendEndOfStream()
+                    try await drainAndEnd(element)
                     return consumed
                 }
             case .flush(_, let request):
@@ -854,11 +846,17 @@ final class ElementRunner: @unchecked Sendable {
     private func pull(_ element: any Element, _ puller: any PullingElement) async throws(PipelineError) -> Int? {
         let step = { (out: inout Outputs) throws(PipelineError) -> FlowResult in try puller.produce(into: &out) }
         guard try await produce(element, step) else { return nil }
+        try await drainAndEnd(element)
+        return 0
+    }
+
+    /// End of stream reached this element: it drains (FFmpeg's send-NULL),
+    /// what that gave goes downstream, then end of stream on every link.
+    private func drainAndEnd(_ element: any Element) async throws(PipelineError) {
         var out = Outputs()
         try element.finish(into: &out)
         _ = try await forward(out)
         await sendEndOfStream()
-        return 0
     }
 
     /// `trim start=`: asks the producers upstream to seek to where the element starts.
