@@ -1,8 +1,8 @@
 public import Foundation
 
-/// The guests of `Guests/` for tests outside MediaWasmTests (which has its
-/// own `GuestModules`), built once per test process with
-/// `scripts/build-guests.sh` (incremental: SwiftPM rebuilds only what changed).
+/// The guests of `Guests/` for every test target, built once per test
+/// process with `scripts/build-guests.sh` (incremental: SwiftPM rebuilds
+/// only what changed).
 public enum BuiltGuests {
     /// The repository root (three levels above this file).
     public static var repositoryRoot: URL {

@@ -2,36 +2,13 @@ import Foundation
 import MediaCore
 import MediaPipeline
 import MediaWasm
+import MediaTestSupport
 import Synchronization
 
-/// The guests of Guests/, built once per test process with
-/// scripts/build-guests.sh into .build/guests-tests/ (about 1 s when
-/// nothing changed).
+/// The guests of Guests/, built once per test process (see `BuiltGuests`).
 enum GuestModules {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
-    struct BuildFailed: Error, CustomStringConvertible { var description: String }
-
-    static let directory: Result<String, BuildFailed> = {
-        let out = repository.appendingPathComponent(".build/guests-tests").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repository.appendingPathComponent("scripts/build-guests.sh").path, out]
-        let log = Pipe()
-        process.standardOutput = log
-        process.standardError = log
-        do { try process.run() } catch { return .failure(BuildFailed(description: "cannot run build-guests.sh: \(error)")) }
-        let text = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return .failure(BuildFailed(description: "build-guests.sh failed:\n\(text)")) }
-        return .success(out)
-    }()
-
     /// The path of `<name>.wasm`.
-    static func path(_ name: String) throws -> String {
-        try directory.get() + "/\(name).wasm"
-    }
+    static func path(_ name: String) throws -> String { try BuiltGuests.path(name) }
 }
 
 /// Writes a module given as WebAssembly text to a temporary file and returns its path.
