@@ -46,9 +46,7 @@ enum AppABI {
 
     /// Checks the return area the guest passed: aligned and inside memory.
     static func returnArea(_ instance: any WasmInstance, _ pointer: UInt32, size: UInt32, alignment: UInt32) throws(GuestFault) -> UInt32 {
-        let memory = try memory(instance)
-        try memory.requireAligned(pointer, to: alignment)
-        _ = try memory.range(at: pointer, count: size)
+        try TypesHost.checkReturnArea(pointer, size: size, alignment: alignment, memory: memory(instance))
         return pointer
     }
 

@@ -129,12 +129,7 @@ public enum TypesHost {
     /// allocated in the guest with `cabi_realloc`.
     public static func storeError(_ code: WITErrorCode, _ message: String, at area: UInt32,
                                   payloadOffset: UInt32 = 4, call: borrowing HostCall) throws {
-        let text = try call.instance.lower(string: message)
-        let memory = try call.memory()
-        try memory.store(UInt8(1), at: area)
-        try memory.store(code.rawValue, at: area + payloadOffset)
-        try memory.store(text.pointer, at: area + payloadOffset + 4)
-        try memory.store(text.length, at: area + payloadOffset + 8)
+        try AppABI.storeError(call.instance, AppABI.Failure(code, message), area: area, payloadOffset: payloadOffset)
     }
 }
 
