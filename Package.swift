@@ -63,6 +63,7 @@ let package = Package(
             name: "MediaWasm",
             dependencies: [
                 "MediaCore", "MediaFFmpeg", "MediaPipeline",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
             ],

@@ -4,10 +4,9 @@
 public enum Engines {
     /// What `engine=` accepts: `auto`, `wasmtime`, `wasmkit`.
     ///
-    /// `auto` is WasmKit for now: Wasmtime cannot yet say that a trap
-    /// followed a `memory.grow` the memory cap refused (its C API offers no
-    /// limiter callback), and that report is part of what `wasm` promises.
-    /// It will prefer Wasmtime once it can.
+    /// `auto` is Wasmtime where libwasmtime loads (a JIT, 10x and more
+    /// faster), and WasmKit otherwise; both give the same results, traps and
+    /// limits (docs/engines.md). ``autoChoice`` says which and why.
     public static let names = ["auto", WasmtimeEngine.name, WasmKitEngine.name]
 
     /// Each engine by name, and whether it can run here.
@@ -16,11 +15,22 @@ public enum Engines {
          (WasmKitEngine.name, .available(detail: "built in"))]
     }
 
+    /// The engine `auto` picks here, and why.
+    public static var autoChoice: (name: String, reason: String) {
+        switch WasmtimeEngine.availability {
+        case .available(let detail): (WasmtimeEngine.name, "libwasmtime loaded from \(detail)")
+        case .unavailable(let reason): (WasmKitEngine.name, "wasmtime is unavailable: \(reason)")
+        }
+    }
+
     /// The engine `name` chooses, with `limits`.
     /// - Throws: ``EngineChoiceError`` for an unknown name or an engine absent here (saying why).
     public static func make(_ name: String, limits: WasmLimits = .standard) throws(EngineChoiceError) -> any WasmEngine {
         switch name {
-        case "auto", WasmKitEngine.name:
+        case "auto":
+            if let engine = WasmtimeEngine(limits: limits) { return engine }
+            return WasmKitEngine(limits: limits)
+        case WasmKitEngine.name:
             return WasmKitEngine(limits: limits)
         case WasmtimeEngine.name:
             guard let engine = WasmtimeEngine(limits: limits) else {

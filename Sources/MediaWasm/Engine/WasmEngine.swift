@@ -45,6 +45,9 @@ public protocol WasmModule: Sendable {
     var engineName: String { get }
     var imports: [ModuleImport] { get }
     var exports: [ModuleExport] { get }
+    /// Whether `compile` found this module already compiled: same bytes
+    /// (SHA-256), same engine. See docs/engines.md, "Module cache".
+    var fromCache: Bool { get }
 
     /// Links the module to `host` and creates an instance.
     ///

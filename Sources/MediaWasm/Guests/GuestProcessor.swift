@@ -23,7 +23,7 @@ public import MediaCore
 public final class GuestProcessor {
     /// What to load and how.
     public struct Options: Sendable {
-        /// `wasmtime`, `wasmkit` or `auto` (today WasmKit; see ``Engines/names``).
+        /// `wasmtime`, `wasmkit` or `auto` (Wasmtime where present; see ``Engines/names``).
         public var engine: String = "auto"
         /// The world to run; nil infers it from the exports.
         public var world: GuestWorld?

@@ -6,13 +6,41 @@ struct WasmKitModule: WasmModule {
     let module: Module
     let imports: [ModuleImport]
     let exports: [ModuleExport]
+    let fromCache: Bool
 
     var engineName: String { WasmKitEngine.name }
+
+    /// What parsing and validating the bytes gave, shared through the cache.
+    struct Compiled: @unchecked Sendable {
+        let module: Module
+        let imports: [ModuleImport]
+        let exports: [ModuleExport]
+    }
+
+    /// Validated modules, by content and the caps validation applied.
+    static let cache = ModuleCache<Compiled>()
 
     /// Parses `bytes`, validates every function by instantiating a copy
     /// with stand-in imports and no start function on the eager validator
     /// engine, then checks exports and imports against the host.
     init(bytes: [UInt8], engine: WasmKitEngine, requiredExports: [RequiredExport], host: HostImports?) throws(WasmError) {
+        let variant = "\(engine.limits.memoryCap)/\(engine.limits.tableElementCap)"
+        let (compiled, cached) = try Self.cache.entry(for: bytes, variant: variant) { () throws(WasmError) in
+            try Self.compile(bytes, engine: engine)
+        }
+        var problems = RequiredExport.problems(requiredExports, in: compiled.exports)
+        if let host { problems += host.linkProblems(for: compiled.imports, grants: nil) }
+        if !problems.isEmpty { throw .link(problems) }
+
+        self.engine = engine
+        self.module = compiled.module
+        self.imports = compiled.imports
+        self.exports = compiled.exports
+        self.fromCache = cached
+    }
+
+    /// Parses and validates `bytes` against `engine`'s caps, and lists imports and exports.
+    private static func compile(_ bytes: [UInt8], engine: WasmKitEngine) throws(WasmError) -> Compiled {
         let module: Module
         do { module = try parseWasm(bytes: bytes, features: WasmKitEngine.features) } catch { throw .malformed(error) }
 
@@ -47,14 +75,7 @@ struct WasmKitModule: WasmModule {
             }
         }
 
-        var problems = RequiredExport.problems(requiredExports, in: exports)
-        if let host { problems += host.linkProblems(for: imports, grants: nil) }
-        if !problems.isEmpty { throw .link(problems) }
-
-        self.engine = engine
-        self.module = module
-        self.imports = imports
-        self.exports = exports
+        return Compiled(module: module, imports: imports, exports: exports)
     }
 
     /// Instantiates `module` once, start function dropped, in a throwaway

@@ -32,16 +32,30 @@ public struct WasmtimeEngine: WasmEngine {
         deinit { library.engineDelete(pointer) }
     }
 
-    /// - Parameter limits: the limits instances get unless instantiated with others.
-    /// - Returns: nil when libwasmtime is not available (``availability`` says why).
-    public init?(limits: WasmLimits = .standard) {
+    /// The process's one Wasmtime engine, made on first use: fuel metering
+    /// on, linear memories from ``WasmtimeMemoryCreator``. One engine, so
+    /// that a module compiled for one `WasmtimeEngine` value (whatever its
+    /// limits) is in the cache for all of them.
+    static let sharedEngine: EngineBox? = {
         guard case .success(let library) = WasmtimeLibrary.shared,
               let config = library.configNew() else { return nil }
         library.configConsumeFuelSet(config, true)
+        // Linear memories come from the host, which enforces the memory cap.
+        var creator = WasmtimeMemoryCreator.creator()
+        library.configHostMemoryCreatorSet(config, &creator)
+        // Copy-on-write images need Wasmtime's own mmap memories: data segments are copied instead.
+        library.configMemoryInitCowSet(config, false)
         // The engine takes the configuration over.
         guard let engine = library.engineNewWithConfig(config) else { return nil }
-        self.library = library
-        self.engine = EngineBox(pointer: engine, library: library)
+        return EngineBox(pointer: engine, library: library)
+    }()
+
+    /// - Parameter limits: the limits instances get unless instantiated with others.
+    /// - Returns: nil when libwasmtime is not available (``availability`` says why).
+    public init?(limits: WasmLimits = .standard) {
+        guard let engine = Self.sharedEngine else { return nil }
+        self.library = engine.library
+        self.engine = engine
         self.limits = limits
     }
 

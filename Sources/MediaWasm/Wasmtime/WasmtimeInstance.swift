@@ -22,6 +22,8 @@ final class WasmtimeInstance: WasmInstance {
     private var depth = 0
     /// What the host function that just made the guest trap threw.
     private var pendingFailure: HostFailure?
+    /// The memory cap of this instance's memories, and the growth it refused.
+    private let memoryContext: WasmtimeMemoryCreator.Context
 
     /// A host function's environment, handed to Wasmtime as a raw pointer.
     private final class HostFunctionBox {
@@ -48,8 +50,10 @@ final class WasmtimeInstance: WasmInstance {
         self.exports = module.exports
         self.store = store
         self.context = library.storeContext(store)
-        // Memory in bytes, table elements; instances, tables and memories left at Wasmtime's defaults.
-        library.storeLimiter(store, Int64(limits.memoryCap), Int64(limits.tableElementCap), -1, -1, -1)
+        // The memory cap is enforced by the memories themselves (WasmtimeMemoryCreator);
+        // the limiter caps table elements, leaving instances, tables and memories at Wasmtime's defaults.
+        library.storeLimiter(store, -1, Int64(limits.tableElementCap), -1, -1, -1)
+        memoryContext = WasmtimeMemoryCreator.Context(memoryCap: limits.memoryCap)
 
         // Host functions, in the module's import order. Linking was checked:
         // every import is a host function of the same signature.
@@ -76,8 +80,10 @@ final class WasmtimeInstance: WasmInstance {
         depth = 1
         pendingFailure = nil
         setFuel()
-        let error = externs.withUnsafeBufferPointer {
-            library.instanceNew(context, module.module.pointer, UnsafeRawPointer($0.baseAddress), $0.count, &instance, &trap)
+        let error = memoryContext.during {
+            externs.withUnsafeBufferPointer {
+                library.instanceNew(context, module.module.pointer, UnsafeRawPointer($0.baseAddress), $0.count, &instance, &trap)
+            }
         }
         depth = 0
         if let error { throw Self.instantiationError(library.consume(error: error), limits: limits) }
@@ -105,6 +111,11 @@ final class WasmtimeInstance: WasmInstance {
 
     /// Wasmtime's refusal of an initial memory or table, in WasmKit's words.
     private static func instantiationError(_ message: String, limits: WasmLimits) -> WasmError {
+        // The memory creator's own refusal, somewhere in Wasmtime's cause chain.
+        if let line = message.split(separator: "\n").first(where: { $0.contains("exceeds the memory cap") }) {
+            let text = line.trimmingPrefix(while: { $0.isWhitespace || $0.isNumber || $0 == ":" })
+            return .instantiation(reason: String(text))
+        }
         if message.contains("memory minimum size of"), message.contains("exceeds memory limits") {
             let pages = message.split(separator: "memory minimum size of ").last?.prefix { $0.isNumber }
             if let pages, let count = Int(pages) {
@@ -138,6 +149,7 @@ final class WasmtimeInstance: WasmInstance {
         let outermost = depth == 0
         if outermost {
             pendingFailure = nil
+            memoryContext.reset()
             setFuel()
         }
         depth += 1
@@ -183,7 +195,7 @@ final class WasmtimeInstance: WasmInstance {
     /// The trap report for a trap's or error's text and trap code. A host
     /// function's failure comes back as one of these, with our own text.
     private func report(message: String, code: UInt8?, export: String) -> TrapReport {
-        var report = TrapReport(export: export, reason: .engine(message), engine: engineName)
+        var report = TrapReport(export: export, reason: .engine(message), refusedGrowth: memoryContext.refused, engine: engineName)
         if let failure = pendingFailure {
             pendingFailure = nil
             report.hostImport = failure.name

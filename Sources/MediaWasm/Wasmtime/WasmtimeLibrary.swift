@@ -21,6 +21,8 @@ final class WasmtimeLibrary: @unchecked Sendable {
     // Engine and configuration.
     let configNew: @convention(c) () -> Ptr?
     let configConsumeFuelSet: @convention(c) (Ptr, Bool) -> Void
+    let configHostMemoryCreatorSet: @convention(c) (Ptr, UnsafeRawPointer) -> Void
+    let configMemoryInitCowSet: @convention(c) (Ptr, Bool) -> Void
     let engineNewWithConfig: @convention(c) (Ptr) -> Ptr?
     let engineDelete: @convention(c) (Ptr) -> Void
     // Modules and their types.
@@ -59,6 +61,7 @@ final class WasmtimeLibrary: @unchecked Sendable {
     // Errors and traps.
     let errorMessage: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
     let errorDelete: @convention(c) (Ptr) -> Void
+    let errorNew: @convention(c) (UnsafePointer<CChar>) -> Ptr?
     let byteVecDelete: @convention(c) (UnsafeMutableRawPointer) -> Void
     let trapNew: @convention(c) (UnsafePointer<CChar>, Int) -> Ptr?
     let trapMessage: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
@@ -79,6 +82,8 @@ final class WasmtimeLibrary: @unchecked Sendable {
         }
         configNew = try symbol("wasm_config_new")
         configConsumeFuelSet = try symbol("wasmtime_config_consume_fuel_set")
+        configHostMemoryCreatorSet = try symbol("wasmtime_config_host_memory_creator_set")
+        configMemoryInitCowSet = try symbol("wasmtime_config_memory_init_cow_set")
         engineNewWithConfig = try symbol("wasm_engine_new_with_config")
         engineDelete = try symbol("wasm_engine_delete")
         moduleNew = try symbol("wasmtime_module_new")
@@ -113,6 +118,7 @@ final class WasmtimeLibrary: @unchecked Sendable {
         memoryDataSize = try symbol("wasmtime_memory_data_size")
         errorMessage = try symbol("wasmtime_error_message")
         errorDelete = try symbol("wasmtime_error_delete")
+        errorNew = try symbol("wasmtime_error_new")
         byteVecDelete = try symbol("wasm_byte_vec_delete")
         trapNew = try symbol("wasmtime_trap_new")
         trapMessage = try symbol("wasm_trap_message")

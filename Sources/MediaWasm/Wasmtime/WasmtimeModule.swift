@@ -5,6 +5,7 @@ struct WasmtimeModule: WasmModule {
     let module: ModuleBox
     let imports: [ModuleImport]
     let exports: [ModuleExport]
+    let fromCache: Bool
 
     var engineName: String { WasmtimeEngine.name }
 
@@ -19,7 +20,54 @@ struct WasmtimeModule: WasmModule {
         deinit { library.moduleDelete(pointer) }
     }
 
+    /// What compiling the bytes gave, shared through the cache.
+    struct Compiled: Sendable {
+        let module: ModuleBox
+        let imports: [ModuleImport]
+        let exports: [ModuleExport]
+        /// The initial sizes the module declares, when they could be read.
+        let declared: DeclaredLimits?
+    }
+
+    /// Compiled modules of the process's Wasmtime engine, by content.
+    static let cache = ModuleCache<Compiled>()
+
     init(bytes: [UInt8], engine: WasmtimeEngine, requiredExports: [RequiredExport], host: HostImports?) throws(WasmError) {
+        let (compiled, cached) = try Self.cache.entry(for: bytes) { () throws(WasmError) in
+            try Self.compile(bytes, engine: engine)
+        }
+        let imports = compiled.imports, exports = compiled.exports
+
+        // Hosts provide functions only: anything else cannot link, whatever the host.
+        let unsupported = HostImports().linkProblems(for: imports, grants: nil).filter {
+            if case .unsupportedImport = $0 { true } else { false }
+        }
+        if !unsupported.isEmpty { throw .link(unsupported) }
+
+        // Initial sizes over the engine's caps are turned away here, as WasmKit does.
+        if let declared = compiled.declared {
+            let limits = engine.limits
+            if let bytes = declared.memoryBytes.first(where: { $0 > UInt64(limits.memoryCap) }) {
+                throw .instantiation(reason: "its initial memory of \(bytes) bytes exceeds the memory cap of \(limits.memoryCap) bytes")
+            }
+            if declared.tableElements.contains(where: { $0 > UInt64(limits.tableElementCap) }) {
+                throw .instantiation(reason: "its initial table exceeds the table cap of \(limits.tableElementCap) elements")
+            }
+        }
+
+        var problems = RequiredExport.problems(requiredExports, in: exports)
+        if let host { problems += host.linkProblems(for: imports, grants: nil) }
+        if !problems.isEmpty { throw .link(problems) }
+
+        self.engine = engine
+        self.module = compiled.module
+        self.imports = imports
+        self.exports = exports
+        self.fromCache = cached
+    }
+
+    /// Validates and compiles `bytes` to machine code, and lists the module's imports and exports.
+    private static func compile(_ bytes: [UInt8], engine: WasmtimeEngine) throws(WasmError) -> Compiled {
         let library = engine.library
         var pointer: OpaquePointer?
         let error = bytes.withUnsafeBufferPointer { buffer in
@@ -48,21 +96,7 @@ struct WasmtimeModule: WasmModule {
             return ModuleExport(name: WasmtimeLibrary.string(library.exportTypeName(type)), kind: kind, signature: signature)
         }
         library.exportTypeVecDelete(&exportTypes)
-
-        // Hosts provide functions only: anything else cannot link, whatever the host.
-        let unsupported = HostImports().linkProblems(for: imports, grants: nil).filter {
-            if case .unsupportedImport = $0 { true } else { false }
-        }
-        if !unsupported.isEmpty { throw .link(unsupported) }
-
-        var problems = RequiredExport.problems(requiredExports, in: exports)
-        if let host { problems += host.linkProblems(for: imports, grants: nil) }
-        if !problems.isEmpty { throw .link(problems) }
-
-        self.engine = engine
-        self.module = box
-        self.imports = imports
-        self.exports = exports
+        return Compiled(module: box, imports: imports, exports: exports, declared: DeclaredLimits(module: bytes))
     }
 
     /// The kind of an extern type, and its signature if it is a function of numbers.

@@ -88,3 +88,26 @@ enum WTTrapCode {
     static let unreachable: UInt8 = 9
     static let outOfFuel: UInt8 = 11
 }
+
+/// `wasmtime_memory_get_callback_t`: (env, byte size out, byte capacity out) -> base.
+typealias WTMemoryGetCallback = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?) -> UnsafeMutablePointer<UInt8>?
+/// `wasmtime_memory_grow_callback_t`: (env, new byte size) -> error or nil.
+typealias WTMemoryGrowCallback = @convention(c) (UnsafeMutableRawPointer?, Int) -> OpaquePointer?
+/// `wasmtime_new_memory_callback_t`: (env, memory type, minimum, maximum,
+/// reserved bytes (0: none asked), guard bytes, the memory out) -> error or nil.
+typealias WTNewMemoryCallback = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, Int, Int, Int, Int, UnsafeMutableRawPointer?) -> OpaquePointer?
+
+/// `wasmtime_linear_memory_t`: env, get, grow, finalizer.
+struct WTLinearMemory {
+    var env: UnsafeMutableRawPointer?
+    var getMemory: WTMemoryGetCallback
+    var growMemory: WTMemoryGrowCallback
+    var finalizer: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
+}
+
+/// `wasmtime_memory_creator_t`: env, new_memory, finalizer.
+struct WTMemoryCreator {
+    var env: UnsafeMutableRawPointer?
+    var newMemory: WTNewMemoryCallback
+    var finalizer: (@convention(c) (UnsafeMutableRawPointer?) -> Void)?
+}
