@@ -17,6 +17,23 @@ import Testing
         #expect(try Engines.make("auto").name == "wasmkit")
     }
 
+    /// With `WASI_MEDIA_REQUIRE_WASMTIME=1`, every guest test runs on
+    /// Wasmtime too, and fails saying why where libwasmtime is missing.
+    @Test func requiredWasmtimeIsNeverSkipped() {
+        #expect(testedEngines.first == "wasmkit")
+        if wasmtimeRequired || WasmtimeEngine.availability.isAvailable {
+            #expect(testedEngines == ["wasmkit", "wasmtime"])
+        }
+        if !WasmtimeEngine.availability.isAvailable {
+            do {
+                _ = try Engines.make("wasmtime")
+                Issue.record("made a Wasmtime engine without libwasmtime")
+            } catch {
+                #expect(error.message == "engine 'wasmtime' is \(WasmtimeEngine.availability)")
+            }
+        }
+    }
+
     @Test func wasmKitParsersWords() throws {
         #expect(wasmError { _ = try WasmKitEngine().compile([0x00, 0x61, 0x73, 0x6D, 0x02, 0, 0, 0]) }
             == .malformedModule(reason: "unknown binary version: [2, 0, 0, 0]", offset: 8))
@@ -38,7 +55,8 @@ import Testing
     }
 }
 
-/// What only Wasmtime gives. Runs where libwasmtime loads.
+/// What only Wasmtime gives. Runs where libwasmtime loads, and wherever
+/// Wasmtime is required (then failing with the reason it is missing).
 @Suite(.enabled(if: testedEngines.contains(WasmtimeEngine.name), "libwasmtime is not available"))
 struct WasmtimeEngineTests {
     func wasmtime(_ limits: WasmLimits = .standard) throws -> any WasmEngine {

@@ -1,3 +1,4 @@
+import Foundation
 import MediaWasm
 import Synchronization
 import Testing
@@ -63,10 +64,15 @@ final class Recorder<Value: Sendable>: Sendable {
     var all: [Value] { values.withLock { $0 } }
 }
 
+/// Whether this test run must cover Wasmtime (CI sets `WASI_MEDIA_REQUIRE_WASMTIME=1`).
+let wasmtimeRequired = ProcessInfo.processInfo.environment["WASI_MEDIA_REQUIRE_WASMTIME"] == "1"
+
 /// The engines every suite that runs a guest is parameterized over:
-/// WasmKit, and Wasmtime where libwasmtime loads.
+/// WasmKit, and Wasmtime where libwasmtime loads. When Wasmtime is
+/// required it is always listed, so that a machine without libwasmtime
+/// fails those tests with the reason instead of silently skipping them.
 let testedEngines: [String] = [WasmKitEngine.name]
-    + (WasmtimeEngine.availability.isAvailable ? [WasmtimeEngine.name] : [])
+    + (WasmtimeEngine.availability.isAvailable || wasmtimeRequired ? [WasmtimeEngine.name] : [])
 
 /// A trap report as every engine must give it: without the engine's name
 /// and its backtrace, which are the only parts allowed to differ.
