@@ -1,3 +1,4 @@
+import Foundation
 import MediaWasm
 import Testing
 
@@ -124,5 +125,19 @@ import Testing
         #expect(memory.byteCount == 0)
         #expect(try memory.read(at: 0, count: 0) == [])
         #expect(throws: GuestFault.self) { _ = try memory.load(UInt8.self, at: 0) }
+    }
+
+    /// A `GuestMemory` kept after its instance is gone still reads and
+    /// writes safely (WasmKit's memory keeps its store alive). Run in a
+    /// child process, since an engine that frees the memory under it
+    /// crashes rather than fails.
+    @Test(arguments: testedEngines)
+    func memoryOutlivingItsInstanceIsSafe(engineName: String) async {
+        await #expect(processExitsWith: .success, "\(engineName): using a GuestMemory after its instance is released") { [engineName] in
+            let memory = try #require(try instantiate(on: engineName, #"(module (memory (export "memory") 1) (data (i32.const 8) "kept"))"#).memory)
+            try memory.write([1, 2, 3], at: 100)
+            guard memory.byteCount == 65_536, try memory.readString(at: 8, byteCount: 4) == "kept",
+                  try memory.read(at: 100, count: 3) == [1, 2, 3] else { exit(1) }
+        }
     }
 }
