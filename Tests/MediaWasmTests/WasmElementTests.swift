@@ -208,7 +208,7 @@ import Testing
         let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) fuel=200000 ! fakesink", on: engineName)
         #expect(error.element == "wasm0")
         #expect(error.message.contains(path) && error.message.contains("`process`"))
-        #expect(error.message.contains("fuel budget of 200000"))
+        #expect(error.message.contains("fuel budget of 200000"), "\(error.message)")
     }
 
     @Test(arguments: testedEngines)
@@ -216,7 +216,7 @@ import Testing
         let bomb = "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable"
         let path = try moduleFile(videoFilterWAT(process: bomb))
         let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) memory=2MiB ! fakesink", on: engineName)
-        #expect(error.message.contains("`process`") && error.message.contains("the memory cap is 2097152 bytes"))
+        #expect(error.message.contains("`process`") && error.message.contains("the memory cap is 2097152 bytes"), "\(error.message)")
     }
 
     @Test(arguments: testedEngines)
