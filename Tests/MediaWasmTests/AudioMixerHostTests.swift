@@ -35,9 +35,10 @@ import MediaCore
     )
     """
 
-    @Test func audioGoesInWithItsBufferAndTheMixComesBackAsANewOne() throws {
+    @Test(arguments: testedEngines)
+    func audioGoesInWithItsBufferAndTheMixComesBackAsANewOne(engineName: String) throws {
         let host = MediaAppHost()
-        let module = try WasmKitEngine().compile(try wasm(Self.guest), requiredExports: [], host: host.imports)
+        let module = try engine(engineName).compile(try wasm(Self.guest), requiredExports: [], host: host.imports)
         let guest = try module.instantiate(host: host.imports, grants: host.allGrants)
         let context = try guest.call("context", [])[0]
         #expect(try guest.call("add", [context, .i32(1)])[0].u32 == 0)

@@ -56,9 +56,9 @@ import MediaFFmpeg
     )
     """
 
-    static func instance(_ host: MediaAppHost) throws -> any WasmInstance {
+    static func instance(_ engineName: String, _ host: MediaAppHost) throws -> any WasmInstance {
         let imports = host.imports
-        let module = try WasmKitEngine().compile(try wasm(guest), requiredExports: [], host: imports)
+        let module = try engine(engineName).compile(try wasm(guest), requiredExports: [], host: imports)
         return try module.instantiate(host: imports, grants: host.allGrants)
     }
 
@@ -89,10 +89,11 @@ import MediaFFmpeg
         return frames
     }
 
-    @Test func appendedBytesDemuxLikeTheFile() throws {
+    @Test(arguments: testedEngines)
+    func appendedBytesDemuxLikeTheFile(engineName: String) throws {
         let (_, path) = try Self.clip()
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        let guest = try Self.instance(MediaAppHost())
+        let guest = try Self.instance(engineName, MediaAppHost())
         let demuxer = try guest.call("new", [])[0]
         // Nothing appended yet: no tracks, and the demuxer says it needs bytes.
         #expect(try guest.call("tracks", [demuxer])[0].u32 == 0)
@@ -110,11 +111,12 @@ import MediaFFmpeg
         #expect(try guest.call("needs", [demuxer])[0].u32 == 0)
     }
 
-    @Test func aGrantedFileOpensReadsAndSeeks() throws {
+    @Test(arguments: testedEngines)
+    func aGrantedFileOpensReadsAndSeeks(engineName: String) throws {
         let (directory, path) = try Self.clip()
         var files = FileAccess()
         try files.grant(directory: directory, writable: false)
-        let guest = try Self.instance(MediaAppHost(files: files))
+        let guest = try Self.instance(engineName, MediaAppHost(files: files))
         let lowered = try guest.lower(string: path)
         let demuxer = try guest.call("open", [.i32(lowered.pointer), .i32(lowered.length)])[0]
         #expect(demuxer.u32 != 0)
@@ -159,7 +161,8 @@ import MediaFFmpeg
     )
     """
 
-    @Test func opusIntoMatroskaInMemory() throws {
+    @Test(arguments: testedEngines)
+    func opusIntoMatroskaInMemory(engineName: String) throws {
         // 0.2 s of Opus from the host's own encoder.
         let encoder = try MediaFFmpeg.AudioEncoder(config: AudioEncoderConfig(codec: .opus, sampleRate: 48_000, channels: 2))
         try encoder.encode(try AudioData(planar: [[Float](repeating: 0.1, count: 9_600), [Float](repeating: -0.1, count: 9_600)],
@@ -169,7 +172,7 @@ import MediaFFmpeg
         #expect(chunks.count >= 10)
 
         let imports = MediaAppHost().imports
-        let module = try WasmKitEngine().compile(try wasm(Self.guest), requiredExports: [], host: imports)
+        let module = try engine(engineName).compile(try wasm(Self.guest), requiredExports: [], host: imports)
         let guest = try module.instantiate(host: imports, grants: MediaAppHost().allGrants)
         let muxer = try guest.call("new", [.i32(1)])[0]                    // mkv
         let memory = try #require(guest.memory)

@@ -1,3 +1,4 @@
+import Foundation
 import MediaWasm
 import Testing
 
@@ -22,45 +23,51 @@ import Testing
           (func (export "log") (param i32 i32) (call $log (local.get 0) (local.get 1))))
         """
 
-    @Test func readsAStringTheGuestPasses() throws {
+    @Test(arguments: testedEngines)
+    func readsAStringTheGuestPasses(engineName: String) throws {
         let lines = Recorder<String>()
-        let instance = try instantiate(Self.logger, host: Self.loggingHost(into: lines))
+        let instance = try instantiate(on: engineName, Self.logger, host: Self.loggingHost(into: lines))
         _ = try instance.call("log", [.i32(16), .i32(11)])
         _ = try instance.call("log", [.i32(16), .i32(0)])
         #expect(lines.all == ["hello, host", ""])
     }
 
-    @Test(arguments: [
-        (UInt32(65_530), UInt32(11)),          // runs off the end
-        (0xFFFF_FFF0, 64),                      // far outside
-        (0xFFFF_FFFF, 0xFFFF_FFFF),             // pointer + length overflows 32 bits
-        (65_537, 0),                            // empty, but past the end
-    ])
-    func outOfBoundsPointerTrapsNamingTheImport(pointer: UInt32, length: UInt32) throws {
+    static let outOfBounds: [(UInt32, UInt32)] = [
+        (65_530, 11),                   // runs off the end
+        (0xFFFF_FFF0, 64),              // far outside
+        (0xFFFF_FFFF, 0xFFFF_FFFF),     // pointer + length overflows 32 bits
+        (65_537, 0),                    // empty, but past the end
+    ]
+
+    @Test(arguments: testedEngines.flatMap { engine in outOfBounds.map { (engine, $0.0, $0.1) } })
+    func outOfBoundsPointerTrapsNamingTheImport(engineName: String, pointer: UInt32, length: UInt32) throws {
         let lines = Recorder<String>()
         let host = Self.loggingHost(into: lines)
-        let module = try engine().compile(try wasm(Self.logger), requiredExports: [], host: host)
+        let module = try engine(engineName).compile(try wasm(Self.logger), requiredExports: [], host: host)
         let instance = try module.instantiate(host: host, grants: ["env"])
         let report = try #require(wasmError { _ = try instance.call("log", [.i32(pointer), .i32(length)]) }?.trapReport)
         #expect(report.export == "log")
         #expect(report.hostImport == ImportName(module: "env", field: "log"))
         #expect(report.reason == .guestFault(.outOfBounds(pointer: UInt64(pointer), length: UInt64(length), memorySize: 65_536)))
-        #expect(report.description.hasPrefix("guest trapped in `log` while the host served `env#log`: pointer 0x"))
+        #expect(report.description
+            == "guest trapped in `log` while the host served `env#log`: pointer 0x\(String(pointer, radix: 16)) + \(length) bytes lies outside guest memory (65536 bytes)")
         #expect(lines.all.isEmpty)
         // The host is fine: another instance of the same module works.
         _ = try module.instantiate(host: host, grants: ["env"]).call("log", [.i32(16), .i32(5)])
         #expect(lines.all == ["hello"])
     }
 
-    @Test func invalidUTF8IsAnError() throws {
-        let instance = try instantiate(Self.logger, host: Self.loggingHost(into: Recorder()))
+    @Test(arguments: testedEngines)
+    func invalidUTF8IsAnError(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.logger, host: Self.loggingHost(into: Recorder()))
         let report = try #require(wasmError { _ = try instance.call("log", [.i32(32), .i32(2)]) }?.trapReport)
         #expect(report.reason == .guestFault(.invalidUTF8(pointer: 32, length: 2)))
     }
 
-    @Test func guestWithoutMemoryIsAFault() throws {
+    @Test(arguments: testedEngines)
+    func guestWithoutMemoryIsAFault(engineName: String) throws {
         let report = try #require(wasmError {
-            let instance = try instantiate("""
+            let instance = try instantiate(on: engineName, """
                 (module (import "env" "log" (func $log (param i32 i32)))
                   (func (export "log") (call $log (i32.const 0) (i32.const 1))))
                 """, host: Self.loggingHost(into: Recorder()))
@@ -69,8 +76,9 @@ import Testing
         #expect(report.reason == .guestFault(.noMemory))
     }
 
-    @Test func integersAreLittleEndianAndBytesCopyBothWays() throws {
-        let instance = try instantiate("""
+    @Test(arguments: testedEngines)
+    func integersAreLittleEndianAndBytesCopyBothWays(engineName: String) throws {
+        let instance = try instantiate(on: engineName, """
             (module (memory (export "memory") 1)
               (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))
             """)
@@ -92,8 +100,11 @@ import Testing
         #expect(try memory.load(UInt16.self, at: 0) == 0xCDAB)
     }
 
-    @Test func everyAccessIsBoundsChecked() throws {
-        let memory = try #require(try instantiate(#"(module (memory (export "memory") 1))"#).memory)
+    @Test(arguments: testedEngines)
+    func everyAccessIsBoundsChecked(engineName: String) throws {
+        let instance = try instantiate(on: engineName, #"(module (memory (export "memory") 1))"#)
+        defer { withExtendedLifetime(instance) {} }
+        let memory = try #require(instance.memory)
         #expect(throws: GuestFault.outOfBounds(pointer: 65_533, length: 4, memorySize: 65_536)) {
             _ = try memory.load(UInt32.self, at: 65_533)
         }
@@ -106,10 +117,27 @@ import Testing
         #expect(try memory.read(at: 65_536, count: 0) == [])
     }
 
-    @Test func memoryOfZeroPagesIsSafe() throws {
-        let memory = try #require(try instantiate(#"(module (memory (export "memory") 0))"#).memory)
+    @Test(arguments: testedEngines)
+    func memoryOfZeroPagesIsSafe(engineName: String) throws {
+        let instance = try instantiate(on: engineName, #"(module (memory (export "memory") 0))"#)
+        defer { withExtendedLifetime(instance) {} }
+        let memory = try #require(instance.memory)
         #expect(memory.byteCount == 0)
         #expect(try memory.read(at: 0, count: 0) == [])
         #expect(throws: GuestFault.self) { _ = try memory.load(UInt8.self, at: 0) }
+    }
+
+    /// A `GuestMemory` kept after its instance is gone still reads and
+    /// writes safely (WasmKit's memory keeps its store alive). Run in a
+    /// child process, since an engine that frees the memory under it
+    /// crashes rather than fails.
+    @Test(arguments: testedEngines)
+    func memoryOutlivingItsInstanceIsSafe(engineName: String) async {
+        await #expect(processExitsWith: .success, "\(engineName): using a GuestMemory after its instance is released") { [engineName] in
+            let memory = try #require(try instantiate(on: engineName, #"(module (memory (export "memory") 1) (data (i32.const 8) "kept"))"#).memory)
+            try memory.write([1, 2, 3], at: 100)
+            guard memory.byteCount == 65_536, try memory.readString(at: 8, byteCount: 4) == "kept",
+                  try memory.read(at: 100, count: 3) == [1, 2, 3] else { exit(1) }
+        }
     }
 }

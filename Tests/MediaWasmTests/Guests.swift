@@ -1,5 +1,7 @@
+import Foundation
 import MediaWasm
 import Synchronization
+import Testing
 import WAT
 
 /// Test guests are WebAssembly text; this turns one into module bytes.
@@ -7,31 +9,32 @@ func wasm(_ text: String) throws -> [UInt8] {
     try wat2wasm(text)
 }
 
-/// The engine every test runs on, with the limits given.
-func engine(_ limits: WasmLimits = .standard) -> WasmKitEngine {
-    WasmKitEngine(limits: limits)
+/// The engine named `name` (one of ``testedEngines``), with the limits given.
+///
+/// Throws ``EngineChoiceError`` saying why when the engine cannot run here,
+/// so a test required to run on it fails with the reason.
+func engine(_ name: String, _ limits: WasmLimits = .standard) throws -> any WasmEngine {
+    try Engines.make(name, limits: limits)
 }
 
-/// Compiles `text` and instantiates it against `host`, granting everything the host offers.
-func instantiate(_ text: String, host: HostImports = HostImports(), limits: WasmLimits = .standard) throws -> any WasmInstance {
-    let module = try engine(limits).compile(try wasm(text), requiredExports: [], host: host)
-    return try module.instantiate(host: host, grants: host.allGrants)
-}
-
-/// As ``instantiate(_:host:limits:)``, on the engine named `engineName`.
+/// Compiles `text` on the engine named `engineName` and instantiates it
+/// against `host`, granting everything the host offers.
 func instantiate(on engineName: String, _ text: String, host: HostImports = HostImports(), limits: WasmLimits = .standard) throws -> any WasmInstance {
-    let module = try Engines.make(engineName, limits: limits).compile(try wasm(text), requiredExports: [], host: host)
+    let module = try engine(engineName, limits).compile(try wasm(text), requiredExports: [], host: host)
+    #expect(module.engineName == engineName)
     return try module.instantiate(host: host, grants: host.allGrants)
 }
 
-/// The error `body` throws, which must be a `WasmError`.
-func wasmError(_ body: () throws -> Void) -> WasmError? {
+/// The error `body` throws, which must be a `WasmError` (any other error,
+/// such as an engine that cannot run here, is recorded as an issue).
+func wasmError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> WasmError? {
     do {
         try body()
         return nil
     } catch let error as WasmError {
         return error
     } catch {
+        Issue.record(error, "expected a WasmError", sourceLocation: sourceLocation)
         return nil
     }
 }
@@ -61,5 +64,24 @@ final class Recorder<Value: Sendable>: Sendable {
     var all: [Value] { values.withLock { $0 } }
 }
 
-/// The engines the parameterized suites run on: WasmKit, and Wasmtime where libwasmtime loads.
-let testedEngines: [String] = [WasmKitEngine.name] + (WasmtimeEngine.availability.isAvailable ? [WasmtimeEngine.name] : [])
+/// Whether this test run must cover Wasmtime (CI sets `WASI_MEDIA_REQUIRE_WASMTIME=1`).
+let wasmtimeRequired = ProcessInfo.processInfo.environment["WASI_MEDIA_REQUIRE_WASMTIME"] == "1"
+
+/// The engines every suite that runs a guest is parameterized over:
+/// WasmKit, and Wasmtime where libwasmtime loads. When Wasmtime is
+/// required it is always listed, so that a machine without libwasmtime
+/// fails those tests with the reason instead of silently skipping them.
+let testedEngines: [String] = [WasmKitEngine.name]
+    + (WasmtimeEngine.availability.isAvailable || wasmtimeRequired ? [WasmtimeEngine.name] : [])
+
+/// A trap report as every engine must give it: without the engine's name
+/// and its backtrace, which are the only parts allowed to differ.
+extension TrapReport {
+    var engineIndependent: TrapReport {
+        var report = self
+        report.engine = ""
+        report.backtrace = nil
+        if case .callback(let inner) = reason { report.reason = .callback(inner.engineIndependent) }
+        return report
+    }
+}

@@ -120,8 +120,9 @@ import Testing
             (call $drop (local.get $h))))
         """
 
-    @Test func guestMisuseOfHandlesTrapsWithNamedErrors() throws {
-        let instance = try instantiate(Self.guest, host: Self.host)
+    @Test(arguments: testedEngines)
+    func guestMisuseOfHandlesTrapsWithNamedErrors(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.guest, host: Self.host)
         #expect(try instance.call("roundtrip", [.i32(42)]) == [.i32(42)])
 
         let neverIssued = try #require(wasmError { _ = try instance.call("use", [.i32(7)]) }?.trapReport)
@@ -129,15 +130,16 @@ import Testing
         #expect(neverIssued.hostImport?.field == "[method]thing.id")
         #expect(neverIssued.description.hasSuffix("thing handle 7 was never issued"))
 
-        let second = try instantiate(Self.guest, host: Self.host)
+        let second = try instantiate(on: engineName, Self.guest, host: Self.host)
         let doubleDrop = try #require(wasmError { _ = try second.call("double-drop", [.i32(1)]) }?.trapReport)
         #expect(doubleDrop.reason == .guestFault(.handleAlreadyDropped(resource: "thing", handle: 1)))
         #expect(doubleDrop.hostImport?.field == "[resource-drop]thing")
     }
 
-    @Test func stateIsPerInstance() throws {
-        let a = try instantiate(Self.guest, host: Self.host)
-        let b = try instantiate(Self.guest, host: Self.host)
+    @Test(arguments: testedEngines)
+    func stateIsPerInstance(engineName: String) throws {
+        let a = try instantiate(on: engineName, Self.guest, host: Self.host)
+        let b = try instantiate(on: engineName, Self.guest, host: Self.host)
         let handle = try a.state[Things.self].insert(Thing(5))
         #expect(try a.call("use", [.i32(handle)]) == [.i32(5)])
         #expect(wasmError { _ = try b.call("use", [.i32(handle)]) }?.trapReport?.reason

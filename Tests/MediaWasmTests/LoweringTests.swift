@@ -35,8 +35,9 @@ import Testing
           (func (export "freed") (result i32) (global.get $freed)))
         """
 
-    @Test func lowersAStringAndReadsItBack() throws {
-        let instance = try instantiate(Self.guest)
+    @Test(arguments: testedEngines)
+    func lowersAStringAndReadsItBack(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.guest)
         let text = "héllo, guest ✓"
         let (pointer, length) = try instance.lower(string: text)
         #expect(length == UInt32(text.utf8.count))
@@ -45,8 +46,9 @@ import Testing
         #expect(try instance.call("sum-bytes", [.i32(pointer), .i32(length)]) == [.i32(UInt32(text.utf8.reduce(0) { $0 + Int($1) }))])
     }
 
-    @Test func lowersAListAlignedToItsElements() throws {
-        let instance = try instantiate(Self.guest)
+    @Test(arguments: testedEngines)
+    func lowersAListAlignedToItsElements(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.guest)
         _ = try instance.lower(bytes: [1, 2, 3])  // leaves the bump pointer unaligned
         let (pointer, count) = try instance.lower(list: [UInt32](1...10))
         #expect(count == 10)
@@ -57,8 +59,9 @@ import Testing
         #expect(empty.length == 0)
     }
 
-    @Test func postReturnRunsAfterTheResultsAreRead() throws {
-        let instance = try instantiate(Self.guest)
+    @Test(arguments: testedEngines)
+    func postReturnRunsAfterTheResultsAreRead(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.guest)
         let text = try instance.call("make", []) { results throws(GuestFault) in
             guard case .i32(let at) = results[0], let memory = instance.memory else { throw .noMemory }
             return try memory.readString(at: try memory.load(UInt32.self, at: at), byteCount: try memory.load(UInt32.self, at: at + 4))
@@ -71,8 +74,9 @@ import Testing
         #expect(try instance.call("freed", []) == [.i32(1)])
     }
 
-    @Test func badResultsFoundWhileLiftingTrap() throws {
-        let instance = try instantiate(Self.guest)
+    @Test(arguments: testedEngines)
+    func badResultsFoundWhileLiftingTrap(engineName: String) throws {
+        let instance = try instantiate(on: engineName, Self.guest)
         let error = wasmError {
             _ = try instance.call("make", []) { _ throws(GuestFault) in
                 throw GuestFault.outOfBounds(pointer: 0xFFFF_0000, length: 6, memorySize: 65_536)
@@ -82,14 +86,16 @@ import Testing
         #expect(instance.poisonedBy != nil)
     }
 
-    @Test(arguments: [
+    static let badAllocations = [
         ("(i32.const 0xFFFF0000)", "outside memory"),
         ("(i32.const 65534)", "block runs past the end"),
         ("(i32.const 1026)", "misaligned"),
         ("(i32.const 0)", "null for a non-empty block"),
-    ])
-    func badAllocationsAreGuestFaults(returned: String, _: String) throws {
-        let instance = try instantiate("""
+    ]
+
+    @Test(arguments: testedEngines.flatMap { engine in badAllocations.map { (engine, $0.0, $0.1) } })
+    func badAllocationsAreGuestFaults(engineName: String, returned: String, _: String) throws {
+        let instance = try instantiate(on: engineName, """
             (module (memory (export "memory") 1)
               (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) \(returned)))
             """)
@@ -102,8 +108,9 @@ import Testing
         #expect(instance.poisonedBy == report)
     }
 
-    @Test func guestWithoutReallocCannotTakeLists() throws {
-        let instance = try instantiate(#"(module (memory (export "memory") 1))"#)
+    @Test(arguments: testedEngines)
+    func guestWithoutReallocCannotTakeLists(engineName: String) throws {
+        let instance = try instantiate(on: engineName, #"(module (memory (export "memory") 1))"#)
         #expect(wasmError { _ = try instance.lower(string: "x") }?.trapReport?.reason == .guestFault(.noRealloc))
     }
 
@@ -121,8 +128,9 @@ import Testing
         return HostImports([env])
     }
 
-    @Test func hostFunctionLowersIntoTheGuestItServes() throws {
-        let instance = try instantiate("""
+    @Test(arguments: testedEngines)
+    func hostFunctionLowersIntoTheGuestItServes(engineName: String) throws {
+        let instance = try instantiate(on: engineName, """
             (module
               (import "env" "greeting" (func $greeting (param i32)))
               (memory (export "memory") 1)
@@ -136,8 +144,9 @@ import Testing
         #expect(text == "hello from the host")
     }
 
-    @Test func trapInsideTheCallbackIsReportedThroughTheImport() throws {
-        let instance = try instantiate("""
+    @Test(arguments: testedEngines)
+    func trapInsideTheCallbackIsReportedThroughTheImport(engineName: String) throws {
+        let instance = try instantiate(on: engineName, """
             (module
               (import "env" "greeting" (func $greeting (param i32)))
               (memory (export "memory") 1)
@@ -152,8 +161,9 @@ import Testing
         #expect(inner.reason == .unreachable)
     }
 
-    @Test func fuelRunsOutInsideTheCallbackAgainstTheOuterBudget() throws {
-        let instance = try instantiate("""
+    @Test(arguments: testedEngines)
+    func fuelRunsOutInsideTheCallbackAgainstTheOuterBudget(engineName: String) throws {
+        let instance = try instantiate(on: engineName, """
             (module
               (import "env" "greeting" (func $greeting (param i32)))
               (memory (export "memory") 1)
@@ -165,13 +175,14 @@ import Testing
         #expect(report.description == "guest exceeded its fuel budget of 10000 in `greet` while the host served `env#greeting`")
     }
 
-    @Test func reentryIsBoundedNotFatal() throws {
+    @Test(arguments: testedEngines)
+    func reentryIsBoundedNotFatal(engineName: String) throws {
         var env = HostModule("env")
         env.define("again", WasmSignature([])) { call in
             _ = try call.instance.call("recurse", [])
         }
         let host = HostImports([env])
-        let instance = try instantiate("""
+        let instance = try instantiate(on: engineName, """
             (module (import "env" "again" (func $again)) (func (export "recurse") (call $again)))
             """, host: host, limits: WasmLimits(maxNestedCalls: 4))
         let report = try #require(wasmError { _ = try instance.call("recurse", []) }?.trapReport)

@@ -40,12 +40,13 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
 
     // MARK: - The Transcode guest
 
-    @Test func transcodeGuestTranscodesAClipEndToEnd() throws {
+    @Test(arguments: testedEngines)
+    func transcodeGuestTranscodesAClipEndToEnd(engineName: String) throws {
         let directory = try Self.tempDirectory()
         let input = try Self.clip(in: directory)
         let output = directory + "/out.webm"
         let host = try Self.host(writable: directory)
-        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, output], grants: host.allGrants)
+        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, output], grants: host.allGrants, engine: try engine(engineName))
         #expect(outcome == .success)
 
         let demuxer = try Demuxer(url: output)
@@ -59,12 +60,13 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
         #expect(frames == 30)
     }
 
-    @Test func outputOutsideTheGrantIsRefusedAndNothingIsWritten() throws {
+    @Test(arguments: testedEngines)
+    func outputOutsideTheGrantIsRefusedAndNothingIsWritten(engineName: String) throws {
         let granted = try Self.tempDirectory(), elsewhere = try Self.tempDirectory()
         let input = try Self.clip(in: granted)
         let host = try Self.host(writable: granted)
         let outside = elsewhere + "/out.mp4"
-        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, outside], grants: host.allGrants)
+        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, outside], grants: host.allGrants, engine: try engine(engineName))
         guard case .failure(let message) = outcome else {
             Issue.record("expected the guest to fail, got \(outcome)")
             return
@@ -75,16 +77,18 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
         let viaDots = granted + "/../" + URL(fileURLWithPath: elsewhere).lastPathComponent + "/out.mp4"
         try FileManager.default.createSymbolicLink(atPath: granted + "/link", withDestinationPath: elsewhere)
         for path in [viaDots, granted + "/link/out.mp4"] {
-            let again = try host.run(try guestBytes("Transcode"), arguments: [input, path], grants: host.allGrants)
+            let again = try host.run(try guestBytes("Transcode"), arguments: [input, path], grants: host.allGrants, engine: try engine(engineName))
             #expect(again != .success, "\(path)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
     }
 
-    @Test func anUngrantedInterfaceFailsInstantiationNamingIt() throws {
+    @Test(arguments: testedEngines)
+    func anUngrantedInterfaceFailsInstantiationNamingIt(engineName: String) throws {
         let host = MediaAppHost()
+        let guestEngine = try engine(engineName)
         do {
-            _ = try host.run(try guestBytes("Transcode"), arguments: [], grants: ["container"])
+            _ = try host.run(try guestBytes("Transcode"), arguments: [], grants: ["container"], engine: guestEngine)
             Issue.record("instantiation should fail")
         } catch let error as WasmError {
             guard case .link(let problems) = error else {
@@ -106,14 +110,15 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
     /// Every function of every interface the media-app world imports has a
     /// host import with the guest SDK's core signature, and the SDK
     /// (ImportCoverage links every declaration) imports exactly the contract.
-    @Test func hostAndGuestSDKCoverEveryImportOfTheContract() throws {
+    @Test(arguments: testedEngines)
+    func hostAndGuestSDKCoverEveryImportOfTheContract(engineName: String) throws {
         let world = try #require(WITContract.world(named: "media-app"))
         var contract: Set<ImportName> = []
         for name in world.imports {
             let interface = try #require(WITContract.interface(named: name))
             for field in interface.coreImportFields { contract.insert(ImportName(module: interface.qualifiedName, field: field)) }
         }
-        let module = try WasmKitEngine().compile(try guestBytes("ImportCoverage"))
+        let module = try engine(engineName).compile(try guestBytes("ImportCoverage"))
         let guestImports = Dictionary(uniqueKeysWithValues: module.imports.map { ($0.name, $0.signature) })
         #expect(Set(guestImports.keys) == contract)
 

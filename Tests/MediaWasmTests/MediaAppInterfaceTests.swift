@@ -47,9 +47,9 @@ import MediaPipeline
     )
     """
 
-    static func instance(_ host: MediaAppHost = MediaAppHost()) throws -> any WasmInstance {
+    static func instance(_ engineName: String, _ host: MediaAppHost = MediaAppHost()) throws -> any WasmInstance {
         let imports = host.imports
-        let module = try WasmKitEngine().compile(try wasm(probe), requiredExports: [], host: imports)
+        let module = try engine(engineName).compile(try wasm(probe), requiredExports: [], host: imports)
         return try module.instantiate(host: imports, grants: host.allGrants)
     }
 
@@ -70,8 +70,9 @@ import MediaPipeline
 
     // MARK: - codec
 
-    @Test func supportQueriesAgreeWithCodecCatalog() throws {
-        let guest = try Self.instance()
+    @Test(arguments: testedEngines)
+    func supportQueriesAgreeWithCodecCatalog(engineName: String) throws {
+        let guest = try Self.instance(engineName)
         for (index, codec) in VideoCodec.allCases.enumerated() {
             let packed = try guest.call("qv", [.i32(UInt32(index)), .i32(320), .i32(240)])[0].u32!
             let expected = CodecCatalog.queryVideoEncoderSupport(VideoEncoderConfig(codec: codec, width: 320, height: 240, framerate: 30))
@@ -87,16 +88,18 @@ import MediaPipeline
         #expect(try guest.call("qv", [.i32(0), .i32(0), .i32(240)])[0].u32! & 0xFF == 0)
     }
 
-    @Test func aBadHandleTrapsNamingTheImport() throws {
-        let guest = try Self.instance()
+    @Test(arguments: testedEngines)
+    func aBadHandleTrapsNamingTheImport(engineName: String) throws {
+        let guest = try Self.instance(engineName)
         let error = try #require(wasmError { _ = try guest.call("flush", [.i32(7)]) })
         let report = try #require(error.trapReport)
         #expect(report.hostImport == ImportName(module: "wasi:media/codec@0.1.0-draft", field: "[method]video-encoder.flush"))
         #expect(report.reason == .guestFault(.handleNeverIssued(resource: "video-encoder", handle: 7)))
     }
 
-    @Test func aPathPastTheEndOfMemoryTraps() throws {
-        let guest = try Self.instance()
+    @Test(arguments: testedEngines)
+    func aPathPastTheEndOfMemoryTraps(engineName: String) throws {
+        let guest = try Self.instance(engineName)
         let error = try #require(wasmError { _ = try guest.call("open", [.i32(65_530), .i32(64), .i32(512)]) })
         let report = try #require(error.trapReport)
         #expect(report.hostImport?.field == "[static]demuxer.open")
@@ -106,20 +109,22 @@ import MediaPipeline
         }
     }
 
-    @Test func aMisalignedReturnAreaTraps() throws {
-        let guest = try Self.instance()
+    @Test(arguments: testedEngines)
+    func aMisalignedReturnAreaTraps(engineName: String) throws {
+        let guest = try Self.instance(engineName)
         let error = try #require(wasmError { _ = try guest.call("open", try Self.string(guest, "x.mp4") + [.i32(513)]) })
         #expect(error.trapReport?.reason == .guestFault(.misaligned(pointer: 513, alignment: 4)))
     }
 
     // MARK: - container and grants
 
-    @Test func filesOutsideTheGrantAreAccessDeniedWhetherOrNotTheyExist() throws {
+    @Test(arguments: testedEngines)
+    func filesOutsideTheGrantAreAccessDeniedWhetherOrNotTheyExist(engineName: String) throws {
         let granted = FileManager.default.temporaryDirectory.appendingPathComponent("grant-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: granted, withIntermediateDirectories: true)
         var files = FileAccess()
         try files.grant(directory: granted, writable: false)
-        let guest = try Self.instance(MediaAppHost(files: files))
+        let guest = try Self.instance(engineName, MediaAppHost(files: files))
         for path in ["/etc/hostname", "/no/such/file.mp4", granted + "/../outside.mp4", "https://example.com/a.mp4"] {
             try guest.call("open", try Self.string(guest, path) + [.i32(512)])
             let failure = try #require(try Self.error(guest), "\(path)")
@@ -156,8 +161,9 @@ import MediaPipeline
 
     // MARK: - clock
 
-    @Test func waitUntilAnswersAtOnceOrSaysWhyNot() throws {
-        let guest = try Self.instance()
+    @Test(arguments: testedEngines)
+    func waitUntilAnswersAtOnceOrSaysWhyNot(engineName: String) throws {
+        let guest = try Self.instance(engineName)
         let clock = try guest.call("clock", [.i32(2)])[0]      // system-monotonic, paused at 0
         try guest.call("seek", [clock, .i64(5_000)])
         try guest.call("wait", [clock, .i64(1_000)])
@@ -173,8 +179,9 @@ import MediaPipeline
 
     // MARK: - capture and playback
 
-    @Test func openingADeviceTheMachineLacksIsNotFound() throws {
-        let guest = try Self.instance(MediaAppHost(devices: .all))
+    @Test(arguments: testedEngines)
+    func openingADeviceTheMachineLacksIsNotFound(engineName: String) throws {
+        let guest = try Self.instance(engineName, MediaAppHost(devices: .all))
         try guest.call("stream", try Self.string(guest, "v4l2:/dev/no-such-camera"))
         let failure = try #require(try Self.error(guest))
         #expect(failure.code == 2)

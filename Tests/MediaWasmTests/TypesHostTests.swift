@@ -24,12 +24,13 @@ import Testing
           (func (export "drop") (param i32) (call $drop (local.get 0))))
         """
 
-    func guest() throws -> any WasmInstance {
-        try instantiate(Self.forwarder, host: GuestHost.standard)
+    func guest(_ engineName: String) throws -> any WasmInstance {
+        try instantiate(on: engineName, Self.forwarder, host: GuestHost.standard)
     }
 
-    @Test func constructWriteReadDuplicate() throws {
-        let g = try guest()
+    @Test(arguments: testedEngines)
+    func constructWriteReadDuplicate(engineName: String) throws {
+        let g = try guest(engineName)
         let memory = try #require(g.memory)
         let h = try #require(try g.call("new", [.i64(16)]).first?.u32)
         #expect(h != 0)
@@ -51,8 +52,9 @@ import Testing
         #expect(g.state.mediaBuffers.count == 1)
     }
 
-    @Test func rangesOutsideTheBufferAreErrorsNotTraps() throws {
-        let g = try guest()
+    @Test(arguments: testedEngines)
+    func rangesOutsideTheBufferAreErrorsNotTraps(engineName: String) throws {
+        let g = try guest(engineName)
         let memory = try #require(g.memory)
         let h = try #require(try g.call("new", [.i64(8)]).first?.u32)
         _ = try g.call("read", [.i32(h), .i64(4), .i64(8), .i32(208)])
@@ -68,14 +70,15 @@ import Testing
         #expect(g.poisonedBy == nil)
     }
 
-    @Test func badHandlesTrapNamingTheImport() throws {
-        let g = try guest()
+    @Test(arguments: testedEngines)
+    func badHandlesTrapNamingTheImport(engineName: String) throws {
+        let g = try guest(engineName)
         let error = wasmError { _ = try g.call("read", [.i32(7), .i64(0), .i64(1), .i32(208)]) }
         let report = try #require(error?.trapReport)
         #expect(report.hostImport == ImportName(module: typesImport, field: "[method]media-buffer.read"))
         #expect(report.description.contains("media-buffer handle 7 was never issued"))
 
-        let g2 = try guest()
+        let g2 = try guest(engineName)
         let h = try #require(try g2.call("new", [.i64(4)]).first?.u32)
         _ = try g2.call("drop", [.i32(h)])
         let dropped = wasmError { _ = try g2.call("size", [.i32(h)]) }?.trapReport
@@ -83,17 +86,18 @@ import Testing
         #expect(dropped?.hostImport?.field == "[method]media-buffer.size")
     }
 
-    @Test func pointersOutsideMemoryTrap() throws {
-        let g = try guest()
+    @Test(arguments: testedEngines)
+    func pointersOutsideMemoryTrap(engineName: String) throws {
+        let g = try guest(engineName)
         let h = try #require(try g.call("new", [.i64(4)]).first?.u32)
         let area = wasmError { _ = try g.call("read", [.i32(h), .i64(0), .i64(1), .i32(0xFFFF_FFF0)]) }?.trapReport
         #expect(area?.reason == .guestFault(.outOfBounds(pointer: 0xFFFF_FFF0, length: 16, memorySize: 65536)))
-        let g2 = try guest()
+        let g2 = try guest(engineName)
         let h2 = try #require(try g2.call("new", [.i64(4)]).first?.u32)
         let data = wasmError { _ = try g2.call("write", [.i32(h2), .i64(0), .i32(65534), .i32(4), .i32(200)]) }?.trapReport
         #expect(data?.hostImport?.field == "[method]media-buffer.write")
         #expect(data?.description.contains("outside guest memory") == true)
-        let g3 = try guest()
+        let g3 = try guest(engineName)
         let huge = wasmError { _ = try g3.call("new", [.i64(1 << 40)]) }?.trapReport
         #expect(huge?.hostImport?.field == "[constructor]media-buffer")
     }

@@ -4,12 +4,40 @@ import MediaPipeline
 import MediaWasm
 import Testing
 
-/// The `wasm` element with the example guests of Guests/, end to end in pipelines.
+/// The `wasm` element with the example guests of Guests/, end to end in
+/// pipelines, on every engine (`engine=`).
 @Suite(.timeLimit(.minutes(5))) struct WasmElementTests {
     static let rgba = "videotestsrc num-buffers=4 width=64 height=48 ! videoconvert format=rgba8888"
 
-    @Test func grayscaleMakesEveryPixelGray() async throws {
-        let run = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("Grayscale")) ! collect")
+    /// Every engine gives bit-identical frames from the same guest and input.
+    @Test(arguments: [("PassThrough", ""), ("Grayscale", ""), ("BoxOverlay", "props=\"box=8,6,20,10;color=00ff00;thickness=2\"")])
+    func everyEngineGivesTheSameFrames(guest: String, props: String) async throws {
+        let path = try GuestModules.path(guest)
+        var outputs: [[VideoFrame]] = []
+        for engineName in testedEngines {
+            outputs.append(try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) \(props) ! collect").sink.frames)
+        }
+        #expect(outputs.allSatisfy { $0.count == 4 })
+        let identical = outputs.allSatisfy { $0 == outputs[0] }
+        #expect(identical, "frames differ between \(testedEngines)")
+    }
+
+    /// And bit-identical audio.
+    @Test func everyEngineGivesTheSameAudio() async throws {
+        let path = try GuestModules.path("Gain")
+        var outputs: [[AudioData]] = []
+        for engineName in testedEngines {
+            outputs.append(try await Run.run("audiotestsrc num-buffers=3 samplesperbuffer=256 ! audioconvert format=f32-planar "
+                                             + "! wasm engine=\(engineName) module=\(path) props=gain=0.5 ! collect").sink.audio)
+        }
+        #expect(outputs.allSatisfy { $0.count == 3 })
+        let identical = outputs.allSatisfy { $0 == outputs[0] }
+        #expect(identical, "audio differs between \(testedEngines)")
+    }
+
+    @Test(arguments: testedEngines)
+    func grayscaleMakesEveryPixelGray(engineName: String) async throws {
+        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("Grayscale")) ! collect")
         #expect(run.sink.frames.count == 4)
         for frame in run.sink.frames {
             #expect(frame.format == .rgba8888 && frame.width == 64 && frame.height == 48)
@@ -21,16 +49,18 @@ import Testing
         }
     }
 
-    @Test func passThroughReturnsIdenticalFrames() async throws {
+    @Test(arguments: testedEngines)
+    func passThroughReturnsIdenticalFrames(engineName: String) async throws {
         let plain = try await Run.run("\(Self.rgba) ! collect")
-        let guest = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("PassThrough")) ! collect")
+        let guest = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) ! collect")
         #expect(guest.sink.frames.count == 4)
         #expect(guest.sink.frames == plain.sink.frames)
     }
 
     /// The frame's buffer goes into the guest as a handle and comes back as the same bytes.
-    @Test func passThroughCopiesNoPixel() throws {
-        let processor = try GuestProcessor(path: try GuestModules.path("PassThrough"))
+    @Test(arguments: testedEngines)
+    func passThroughCopiesNoPixel(engineName: String) throws {
+        let processor = try GuestProcessor(path: try GuestModules.path("PassThrough"), options: .init(engine: engineName))
         let frame = try VideoFrame(format: .rgba8888, width: 1920, height: 1080, timestampUs: 40_000, durationUs: 40_000)
         let address = frame.buffer.withUnsafeBytes { $0.baseAddress }
         let out = try processor.process(frame)
@@ -39,9 +69,10 @@ import Testing
         #expect(out[0].timestampUs == 40_000 && out[0].durationUs == 40_000)
     }
 
-    @Test func boxOverlayDrawsTheBox() async throws {
+    @Test(arguments: testedEngines)
+    func boxOverlayDrawsTheBox(engineName: String) async throws {
         let plain = try await Run.run("\(Self.rgba) ! collect")
-        let boxed = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("BoxOverlay")) "
+        let boxed = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("BoxOverlay")) "
                                       + "props=\"box=8,6,20,10;color=00ff00;thickness=2\" ! collect")
         #expect(boxed.sink.frames.count == 4)
         for (out, original) in zip(boxed.sink.frames, plain.sink.frames) {
@@ -55,10 +86,11 @@ import Testing
         }
     }
 
-    @Test func gainScalesAudio() async throws {
+    @Test(arguments: testedEngines)
+    func gainScalesAudio(engineName: String) async throws {
         let line = "audiotestsrc num-buffers=3 samplesperbuffer=256 ! audioconvert format=f32-planar"
         let plain = try await Run.run("\(line) ! collect")
-        let scaled = try await Run.run("\(line) ! wasm module=\(try GuestModules.path("Gain")) props=gain=0.5 ! collect")
+        let scaled = try await Run.run("\(line) ! wasm engine=\(engineName) module=\(try GuestModules.path("Gain")) props=gain=0.5 ! collect")
         #expect(scaled.sink.audio.count == 3)
         for (out, original) in zip(scaled.sink.audio, plain.sink.audio) {
             #expect(out.timestampUs == original.timestampUs && out.channels == original.channels)
@@ -71,11 +103,12 @@ import Testing
     /// WebRTC Encoded Transform's sample: negate and pad on send, undo on
     /// receive. A tee feeds the same encoded chunks to a branch without the
     /// guests, so both decode the very same bitstream.
-    @Test func negatePadSendReceiveRoundTrips() async throws {
+    @Test(arguments: testedEngines)
+    func negatePadSendReceiveRoundTrips(engineName: String) async throws {
         let send = try GuestModules.path("NegatePadSend"), receive = try GuestModules.path("NegatePadReceive")
         let run = try await Run.run("videotestsrc num-buffers=10 width=64 height=48 ! encode codec=h264 ! tee name=t "
                                     + "t. ! queue ! tap2 ! decode ! collect2 "
-                                    + "t. ! queue ! wasm module=\(send) ! tap ! wasm module=\(receive) ! decode ! collect")
+                                    + "t. ! queue ! wasm engine=\(engineName) module=\(send) ! tap ! wasm engine=\(engineName) module=\(receive) ! decode ! collect")
         #expect(run.sink.frames.count == 10)
         let identical = run.sink.frames == run.sink2.frames
         #expect(identical, "decoded output identical bit for bit")
@@ -90,56 +123,62 @@ import Testing
         }
     }
 
-    @Test func encodedTransformRunsOnAudioChunks() async throws {
+    @Test(arguments: testedEngines)
+    func encodedTransformRunsOnAudioChunks(engineName: String) async throws {
         let send = try GuestModules.path("NegatePadSend"), receive = try GuestModules.path("NegatePadReceive")
         let run = try await Run.run("audiotestsrc num-buffers=20 ! encode codec=opus ! tee name=t t. ! queue ! tap2 "
-                                    + "t. ! queue ! wasm module=\(send) ! wasm module=\(receive) ! tap")
+                                    + "t. ! queue ! wasm engine=\(engineName) module=\(send) ! wasm engine=\(engineName) module=\(receive) ! tap")
         #expect(run.tap.chunks.count == run.tap2.chunks.count && !run.tap.chunks.isEmpty)
         let same = run.tap.chunks == run.tap2.chunks
         #expect(same)
     }
 
-    @Test func unacceptedFormatIsNotNegotiated() async throws {
+    @Test(arguments: testedEngines)
+    func unacceptedFormatIsNotNegotiated(engineName: String) async throws {
         let error = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("videotestsrc num-buffers=2 ! wasm module=\(try GuestModules.path("BoxOverlay")) ! collect")
+            _ = try await Run.run("videotestsrc num-buffers=2 ! wasm engine=\(engineName) module=\(try GuestModules.path("BoxOverlay")) ! collect")
         }
         #expect(error.code == .notNegotiated)
         #expect(error.message.contains("yuv420p") && error.message.contains("rgba8888, bgra8888") && error.message.contains("BoxOverlay.wasm"))
     }
 
-    @Test func worldMustMatchTheStreamAndTheExports() async throws {
+    @Test(arguments: testedEngines)
+    func worldMustMatchTheStreamAndTheExports(engineName: String) async throws {
         let grayscale = try GuestModules.path("Grayscale")
         let kind = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("audiotestsrc num-buffers=2 ! wasm module=\(grayscale) ! collect")
+            _ = try await Run.run("audiotestsrc num-buffers=2 ! wasm engine=\(engineName) module=\(grayscale) ! collect")
         }
         #expect(kind.code == .notNegotiated && kind.message.contains("(video-filter) takes raw video"))
         let world = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("\(Self.rgba) ! wasm module=\(grayscale) world=audio-filter ! collect")
+            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(grayscale) world=audio-filter ! collect")
         }
         #expect(world.message.contains(grayscale) && world.message.contains("does not export `wasi:media/audio-processor@0.1.0-draft#process`"))
     }
 
-    @Test func badPropertiesAreAllReported() async throws {
+    @Test(arguments: testedEngines)
+    func badPropertiesAreAllReported(engineName: String) async throws {
         let error = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("PassThrough")) grant=types,codecs memory=lots props=oops ! collect")
+            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) grant=types,codecs memory=lots props=oops ! collect")
         }
         #expect(error.message.contains("'codecs' is not an interface") && error.message.contains("'lots' is not a size")
                 && error.message.contains("'oops' is not key=value"))
     }
 
-    @Test func guestConfigureErrorStopsAtStart() async throws {
+    @Test(arguments: testedEngines)
+    func guestConfigureErrorStopsAtStart(engineName: String) async throws {
         let error = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("FrameOwnership")) props=mode=bogus ! collect")
+            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("FrameOwnership")) props=mode=bogus ! collect")
         }
         #expect(error.element == "wasm0")
         #expect(error.message.contains("`configure`") && error.message.contains("mode: expected drop, twice, new or overread"))
     }
 
-    @Test func frameOwnershipModes() async throws {
+    @Test(arguments: testedEngines)
+    func frameOwnershipModes(engineName: String) async throws {
         let path = try GuestModules.path("FrameOwnership")
-        let dropped = try await Run.run("\(Self.rgba) ! wasm module=\(path) props=mode=drop ! collect")
+        let dropped = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) props=mode=drop ! collect")
         #expect(dropped.sink.frames.isEmpty)
-        let made = try await Run.run("videotestsrc num-buffers=1 width=64 height=48 ! videoconvert format=rgba8888 ! wasm module=\(path) props=mode=new ! collect")
+        let made = try await Run.run("videotestsrc num-buffers=1 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(path) props=mode=new ! collect")
         let frames = made.sink.frames
         #expect(frames.count == 3)
         #expect(frames[1].buffer.bytes == frames[0].buffer.bytes && frames[1].timestampUs == frames[0].timestampUs + 2)
@@ -154,8 +193,8 @@ import Testing
     static let rgba = "videotestsrc num-buffers=3 width=32 height=16 ! videoconvert format=rgba8888"
 
     /// Runs `hostile` and a pass-through pipeline at once; returns the hostile one's error.
-    func failsWhileAnotherRuns(_ hostile: String) async throws -> PipelineError {
-        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm module=\(try GuestModules.path("PassThrough")) ! collect"
+    func failsWhileAnotherRuns(_ hostile: String, on engineName: String) async throws -> PipelineError {
+        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) ! collect"
         async let other = Run.run(good)
         let error = await #expect(throws: PipelineError.self) { _ = try await Run.run(hostile) }
         let finished = try await other
@@ -163,45 +202,51 @@ import Testing
         return try #require(error)
     }
 
-    @Test func infiniteLoopIsStoppedByFuel() async throws {
+    @Test(arguments: testedEngines)
+    func infiniteLoopIsStoppedByFuel(engineName: String) async throws {
         let path = try moduleFile(videoFilterWAT(process: "(loop $l (br $l)) (i32.const 32)"))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) fuel=200000 ! fakesink")
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) fuel=200000 ! fakesink", on: engineName)
         #expect(error.element == "wasm0")
         #expect(error.message.contains(path) && error.message.contains("`process`"))
-        #expect(error.message.contains("fuel budget of 200000"))
+        #expect(error.message.contains("fuel budget of 200000"), "\(error.message)")
     }
 
-    @Test func memoryBombIsStoppedByTheCap() async throws {
+    @Test(arguments: testedEngines)
+    func memoryBombIsStoppedByTheCap(engineName: String) async throws {
         let bomb = "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) unreachable"
         let path = try moduleFile(videoFilterWAT(process: bomb))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) memory=2MiB ! fakesink")
-        #expect(error.message.contains("`process`") && error.message.contains("the memory cap is 2097152 bytes"))
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) memory=2MiB ! fakesink", on: engineName)
+        #expect(error.message.contains("`process`") && error.message.contains("the memory cap is 2097152 bytes"), "\(error.message)")
     }
 
-    @Test func outOfBoundsPointerToAnImportTraps() async throws {
+    @Test(arguments: testedEngines)
+    func outOfBoundsPointerToAnImportTraps(engineName: String) async throws {
         let imports = "(import \"\(typesImport)\" \"[method]media-buffer.read\" (func $read (param i32 i64 i64 i32)))"
         let path = try moduleFile(videoFilterWAT(imports: imports,
                                                  process: "(call $read (local.get $h) (i64.const 0) (i64.const 4) (i32.const 0x7ffffff0)) (i32.const 32)"))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) ! fakesink")
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) ! fakesink", on: engineName)
         #expect(error.message.contains("[method]media-buffer.read") && error.message.contains("outside guest memory"))
     }
 
-    @Test func ungrantedImportFailsAtStart() async throws {
+    @Test(arguments: testedEngines)
+    func ungrantedImportFailsAtStart(engineName: String) async throws {
         let imports = "(import \"\(typesImport)\" \"[method]media-buffer.size\" (func $size (param i32) (result i64)))"
         let path = try moduleFile(videoFilterWAT(imports: imports, process: "(i32.const 32)"))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) grant=clock ! fakesink")
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) grant=clock ! fakesink", on: engineName)
         #expect(error.message.contains(path) && error.message.contains("[method]media-buffer.size") && error.message.contains("not granted `types`"))
     }
 
-    @Test func handleNeverIssuedTraps() async throws {
+    @Test(arguments: testedEngines)
+    func handleNeverIssuedTraps(engineName: String) async throws {
         let imports = "(import \"\(typesImport)\" \"[method]media-buffer.size\" (func $size (param i32) (result i64)))"
         let path = try moduleFile(videoFilterWAT(imports: imports, process: "(drop (call $size (i32.const 77))) (i32.const 32)"))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) ! fakesink")
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) ! fakesink", on: engineName)
         #expect(error.message.contains("[method]media-buffer.size") && error.message.contains("media-buffer handle 77 was never issued"))
     }
 
     /// Drops its frame's handle, then returns the frame: the host traps lifting it.
-    @Test func handleAlreadyDroppedTraps() async throws {
+    @Test(arguments: testedEngines)
+    func handleAlreadyDroppedTraps(engineName: String) async throws {
         let imports = "(import \"\(typesImport)\" \"[resource-drop]media-buffer\" (func $drop (param i32)))"
         let body = """
             (call $drop (local.get $h))
@@ -212,42 +257,66 @@ import Testing
             (i32.const 48)
             """
         let path = try moduleFile(videoFilterWAT(imports: imports, process: body))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(path) ! fakesink")
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) ! fakesink", on: engineName)
         #expect(error.message.contains("`process`") && error.message.contains("was already dropped"))
     }
 
-    @Test func returningTheSameFrameTwiceTraps() async throws {
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(try GuestModules.path("FrameOwnership")) props=mode=twice ! fakesink")
+    @Test(arguments: testedEngines)
+    func returningTheSameFrameTwiceTraps(engineName: String) async throws {
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("FrameOwnership")) props=mode=twice ! fakesink", on: engineName)
         #expect(error.message.contains("`process`"))
     }
 
-    @Test func malformedModuleAndMissingExportFailAtStart() async throws {
+    @Test(arguments: testedEngines)
+    func malformedModuleAndMissingExportFailAtStart(engineName: String) async throws {
         let junk = try moduleFile(bytes: Array("not a module".utf8))
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(junk) ! fakesink")
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(junk) ! fakesink", on: engineName)
         #expect(error.message.contains(junk) && error.message.contains("malformed module"))
 
         let noFlush = try moduleFile(videoFilterWAT(process: "(i32.const 32)").replacingOccurrences(
             of: "(func (export \"wasi:media/video-processor@0.1.0-draft#flush\") (result i32) (i32.const 32))", with: ""))
-        let missing = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(noFlush) ! fakesink")
+        let missing = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(noFlush) ! fakesink", on: engineName)
         #expect(missing.message.contains(noFlush) && missing.message.contains("does not export `wasi:media/video-processor@0.1.0-draft#flush`"))
 
         let none = try moduleFile("(module (memory (export \"memory\") 1))")
-        let world = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm module=\(none) ! fakesink")
+        let world = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(none) ! fakesink", on: engineName)
         #expect(world.message.contains("exports none of the worlds"))
     }
 
     static let trapsOnEveryFrame = videoFilterWAT(process: "unreachable")
 
-    @Test func skipDropsTheItemWithAWarning() async throws {
+    /// The same hostile guest fails the same way, in the same words, on every engine.
+    @Test(arguments: [
+        ("", "(loop $l (br $l)) (i32.const 32)"),
+        ("", "unreachable"),
+        ("(import \"\(typesImport)\" \"[method]media-buffer.size\" (func $size (param i32) (result i64)))", "(drop (call $size (i32.const 77))) (i32.const 32)"),
+        ("(import \"\(typesImport)\" \"[method]media-buffer.read\" (func $read (param i32 i64 i64 i32)))",
+         "(call $read (local.get $h) (i64.const 0) (i64.const 4) (i32.const 0x7ffffff0)) (i32.const 32)"),
+    ])
+    func everyEngineReportsAHostileGuestAlike(imports: String, process: String) async throws {
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: process))
+        var messages: [String] = []
+        for engineName in testedEngines {
+            let error = await #expect(throws: PipelineError.self) {
+                _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) fuel=200000 ! fakesink")
+            }
+            messages.append(error?.message ?? "no error on \(engineName)")
+        }
+        #expect(Set(messages).count == 1, "\(messages)")
+    }
+
+    @Test(arguments: testedEngines)
+    func skipDropsTheItemWithAWarning(engineName: String) async throws {
         let path = try moduleFile(Self.trapsOnEveryFrame)
-        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=skip ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) on-error=skip ! collect")
         #expect(run.sink.frames.isEmpty)
         #expect(run.warnings.count == 3)
         #expect(run.warnings.first?.contains("unreachable") == true && run.warnings.first?.contains("skipped the item at 0 µs") == true)
     }
 
     /// What the guest wrote before trapping stays in its copy: passthrough forwards the original.
-    @Test func passthroughForwardsTheOriginalEvenAfterAWrite() async throws {
+    @Test(arguments: testedEngines)
+    func passthroughForwardsTheOriginalEvenAfterAWrite(engineName: String) async throws {
         let imports = "(import \"\(typesImport)\" \"[method]media-buffer.write\" (func $write (param i32 i64 i32 i32 i32)))"
         let path = try moduleFile(videoFilterWAT(imports: imports, process: """
             (i32.store (i32.const 100) (i32.const -1))
@@ -255,15 +324,16 @@ import Testing
             unreachable
             """))
         let plain = try await Run.run("\(Self.rgba) ! collect")
-        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=passthrough ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) on-error=passthrough ! collect")
         let same = run.sink.frames == plain.sink.frames
         #expect(same && run.sink.frames.count == 3 && run.warnings.count == 3)
     }
 
-    @Test func passthroughForwardsTheInputWithAWarning() async throws {
+    @Test(arguments: testedEngines)
+    func passthroughForwardsTheInputWithAWarning(engineName: String) async throws {
         let path = try moduleFile(Self.trapsOnEveryFrame)
         let plain = try await Run.run("\(Self.rgba) ! collect")
-        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=passthrough ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) on-error=passthrough ! collect")
         #expect(run.sink.frames == plain.sink.frames)
         #expect(run.warnings.count == 3)
         #expect(run.warnings.allSatisfy { $0.contains("passed the item at") })
