@@ -68,6 +68,13 @@ import Testing
         let compiler = try engine(engineName)
         let bytes = try wasm(#"(module (memory 1) (data (i32.const 65535) "ab"))"#)
         #expect(wasmError { _ = try compiler.compile(bytes) } == .instantiation(reason: "out of bounds memory access"))
+        let wrapped = try wasm(#"(module (memory 1) (data (i32.const -1) "a"))"#)
+        #expect(wasmError { _ = try compiler.compile(wrapped) } == .instantiation(reason: "out of bounds memory access"))
+        let elements = try wasm(#"(module (table 2 funcref) (func $f) (elem (i32.const 1) $f $f))"#)
+        #expect(wasmError { _ = try compiler.compile(elements) }
+            == .instantiation(reason: "out of bounds table access at 3 (undefined element)"))
+        // Segments that fit exactly are fine.
+        _ = try compiler.compile(try wasm(#"(module (memory 1) (data (i32.const 65534) "ab") (table 3 funcref) (func $f) (elem (i32.const 1) $f $f))"#))
     }
 
     @Test(arguments: testedEngines)

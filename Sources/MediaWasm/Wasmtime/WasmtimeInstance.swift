@@ -12,7 +12,9 @@ final class WasmtimeInstance: WasmInstance {
     private let library: WasmtimeLibrary
     /// Keeps the compiled code alive as long as the instance.
     private let module: WasmtimeModule.ModuleBox
-    private let store: OpaquePointer
+    /// Owns the store; a ``GuestMemory`` handed out holds it too, so the
+    /// memory stays valid after the instance is gone.
+    private let store: StoreBox
     private let context: OpaquePointer
     private var functions: [String: (function: WTFunc, signature: WasmSignature)] = [:]
     private var linearMemory: WTMemory?
@@ -36,7 +38,7 @@ final class WasmtimeInstance: WasmInstance {
     }
 
     var memory: GuestMemory? {
-        linearMemory.map { GuestMemory(WasmtimeMemory(library: library, context: context, memory: $0)) }
+        linearMemory.map { GuestMemory(WasmtimeMemory(store: store, memory: $0)) }
     }
 
     init(module: WasmtimeModule, host: HostImports, limits: WasmLimits) throws(WasmError) {
@@ -48,7 +50,7 @@ final class WasmtimeInstance: WasmInstance {
         self.module = module.module
         self.limits = limits
         self.exports = module.exports
-        self.store = store
+        self.store = StoreBox(pointer: store, library: library)
         self.context = library.storeContext(store)
         // The memory cap is enforced by the memories themselves (WasmtimeMemoryCreator);
         // the limiter caps table elements, leaving instances, tables and memories at Wasmtime's defaults.
@@ -107,7 +109,18 @@ final class WasmtimeInstance: WasmInstance {
         }
     }
 
-    deinit { library.storeDelete(store) }
+    /// Owns a `wasmtime_store_t`: deletes it when the instance and every memory view of it are gone.
+    final class StoreBox {
+        let pointer: OpaquePointer
+        let context: OpaquePointer
+        let library: WasmtimeLibrary
+        init(pointer: OpaquePointer, library: WasmtimeLibrary) {
+            self.pointer = pointer
+            self.library = library
+            context = library.storeContext(pointer)
+        }
+        deinit { library.storeDelete(pointer) }
+    }
 
     /// Wasmtime's refusal of an initial memory or table, in WasmKit's words.
     private static func instantiationError(_ message: String, limits: WasmLimits) -> WasmError {
@@ -280,9 +293,11 @@ final class WasmtimeInstance: WasmInstance {
 /// Wasmtime's linear memory behind a ``GuestMemory``: base and size are
 /// asked of the store on every access, since growth may move the memory.
 struct WasmtimeMemory: LinearMemoryBackend {
-    let library: WasmtimeLibrary
-    let context: OpaquePointer
+    /// Keeps the store, and so the memory, alive as long as this view.
+    let store: WasmtimeInstance.StoreBox
     let memory: WTMemory
+    var library: WasmtimeLibrary { store.library }
+    var context: OpaquePointer { store.context }
 
     var byteCount: Int {
         withUnsafePointer(to: memory) { library.memoryDataSize(context, $0) }

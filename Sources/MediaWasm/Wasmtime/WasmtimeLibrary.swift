@@ -12,7 +12,7 @@ import Foundation
 /// structs it reads or writes are declared in `WasmtimeTypes.swift`.
 ///
 /// Where the library is looked for, in order: the file named by
-/// `WASI_MEDIA_WASMTIME_LIB`; `.tools/pip/wasmtime/linux-x86_64/_libwasmtime.so`
+/// `WASI_MEDIA_WASMTIME_LIB` (and nothing else when it is set); `.tools/pip/wasmtime/linux-x86_64/_libwasmtime.so`
 /// (where `scripts/setup.sh` installs it) relative to the current directory
 /// and to the package root above the running executable; `libwasmtime.so` on
 /// the system library path. Loaded once per process; thread-safe.
@@ -133,10 +133,12 @@ final class WasmtimeLibrary: @unchecked Sendable {
 
     /// The files tried, in order (see the type's documentation).
     static func candidatePaths() -> [String] {
-        var paths: [String] = []
+        // Named explicitly, it is the only one tried: a wrong path says so
+        // instead of quietly loading another copy.
         if let explicit = ProcessInfo.processInfo.environment["WASI_MEDIA_WASMTIME_LIB"], !explicit.isEmpty {
-            paths.append(explicit)
+            return [explicit]
         }
+        var paths: [String] = []
         let relative = ".tools/pip/wasmtime/linux-x86_64/_libwasmtime.so"
         let cwd = FileManager.default.currentDirectoryPath
         paths.append((cwd as NSString).appendingPathComponent(relative))

@@ -53,6 +53,7 @@ struct WasmtimeModule: WasmModule {
             if declared.tableElements.contains(where: { $0 > UInt64(limits.tableElementCap) }) {
                 throw .instantiation(reason: "its initial table exceeds the table cap of \(limits.tableElementCap) elements")
             }
+            if let problem = declared.segmentProblem { throw .instantiation(reason: problem) }
         }
 
         var problems = RequiredExport.problems(requiredExports, in: exports)
