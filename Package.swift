@@ -98,7 +98,7 @@ let package = Package(
                     dependencies: ["MediaWasm", "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaTestSupport",
                                    .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport"],
+        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport", "MediaWasm"],
                     swiftSettings: swiftSettings),
     ]
 )

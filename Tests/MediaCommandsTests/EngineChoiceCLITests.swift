@@ -1,0 +1,49 @@
+import Foundation
+import MediaTestSupport
+import MediaWasm
+import Testing
+
+/// Which engine runs guests, as a user sees it: `wasi-media engines`, and a
+/// pipeline's `wasm` step with libwasmtime present and with it missing.
+@Suite struct EngineChoiceCLITests {
+    /// Names a library that does not exist: only that path is tried.
+    static let missing = ["WASI_MEDIA_WASMTIME_LIB": "/nonexistent/libwasmtime.so"]
+
+    static func passThrough(engine: String) throws -> String {
+        "videotestsrc num-buffers=5 width=64 height=48 ! videoconvert format=rgba8888 ! wasm module=\(try BuiltGuests.path("PassThrough")) engine=\(engine) ! fakesink"
+    }
+
+    @Test func enginesSaysWhatAutoPicks() throws {
+        let result = try CLI.run(["engines"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("wasmkit: available (built in)"))
+        if WasmtimeEngine.availability.isAvailable {
+            #expect(result.stdout.contains("wasmtime: available ("))
+            #expect(result.stdout.contains("auto: wasmtime (libwasmtime loaded from "))
+        }
+    }
+
+    @Test func withoutLibwasmtimeAutoFallsBackAndWasmtimeSaysWhy() throws {
+        let engines = try CLI.run(["engines"], environment: Self.missing)
+        #expect(engines.status == 0)
+        #expect(engines.stdout.contains("wasmtime: unavailable: libwasmtime not found"))
+        #expect(engines.stdout.contains("/nonexistent/libwasmtime.so: no such file"))
+        #expect(engines.stdout.contains("auto: wasmkit (wasmtime is unavailable: "))
+
+        let auto = try CLI.run(["run", try Self.passThrough(engine: "auto")], environment: Self.missing)
+        #expect(auto.status == 0, "\(auto.stderr)")
+
+        let wasmtime = try CLI.run(["run", try Self.passThrough(engine: "wasmtime")], environment: Self.missing)
+        #expect(wasmtime.status != 0)
+        #expect(wasmtime.stderr.contains("wasm0"))
+        #expect(wasmtime.stderr.contains("engine 'wasmtime' is unavailable: libwasmtime not found"))
+        #expect(wasmtime.stderr.contains("/nonexistent/libwasmtime.so"))
+    }
+
+    @Test(.enabled(if: WasmtimeEngine.availability.isAvailable || ProcessInfo.processInfo.environment["WASI_MEDIA_REQUIRE_WASMTIME"] == "1",
+                   "libwasmtime is not available"))
+    func withLibwasmtimeThePipelineRunsOnIt() throws {
+        let result = try CLI.run(["run", try Self.passThrough(engine: "wasmtime")])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}
