@@ -35,6 +35,8 @@ struct GuestRun: ParsableCommand {
     @Option(name: .customLong("allow-url"), help: "A URL prefix demuxer.open may read (repeatable).") var urlPrefixes: [String] = []
     @Option(help: "Fuel for the run call (about one unit per instruction); default unlimited.") var fuel: UInt64?
     @Option(help: "The most linear memory the guest may have, in bytes (default 268435456).") var memory: Int?
+    @Option(help: "The engine to run the guest on: \(Engines.names.joined(separator: ", ")) (auto: wasmtime where libwasmtime loads, wasmkit otherwise).")
+    var engine = "auto"
     @Argument(parsing: .postTerminator, help: "Arguments passed to the guest's run.") var arguments: [String] = []
 
     /// The host and grants the options describe, or every problem with them.
@@ -70,8 +72,13 @@ struct GuestRun: ParsableCommand {
         var limits = WasmLimits.standard
         limits.fuelPerCall = fuel
         if let memory { limits.memoryCap = memory }
+        let runner: any WasmEngine
+        do { runner = try Engines.make(engine, limits: limits) } catch {
+            printError("error: --engine: \(error.message)")
+            throw ExitCode(2)
+        }
         do {
-            switch try host.run([UInt8](data), arguments: arguments, grants: grants, limits: limits) {
+            switch try host.run([UInt8](data), arguments: arguments, grants: grants, limits: limits, engine: runner) {
             case .success:
                 return
             case .failure(let message):

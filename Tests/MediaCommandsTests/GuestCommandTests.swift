@@ -18,6 +18,30 @@ import MediaTestSupport
         #expect(streams.first { $0["codec_type"] as? String == "audio" }?["codec_name"] as? String == "opus")
     }
 
+    /// The same guest on each engine makes the same streams (codecs, sizes,
+    /// frame counts). The bytes themselves differ from run to run on any
+    /// engine: the encoders are multithreaded.
+    @Test func guestRunGivesTheSameStreamsOnEveryEngine() throws {
+        let dir = CLI.tempDir()
+        let input = try CLI.clip(in: dir)
+        var summaries: [String] = []
+        for engine in ["wasmkit", "wasmtime"] {
+            let output = dir + "/out-\(engine).mkv"
+            let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--engine", engine, "--dir", dir, "--",
+                                      input, output, "width=160", "height=90"])
+            #expect(result.status == 0, "\(engine): \(result.stderr)")
+            let streams = try CLI.probe(output).map { stream in
+                stream.keys.sorted().map { "\($0)=\(stream[$0]!)" }.joined(separator: ",")
+            }
+            summaries.append(streams.joined(separator: " | "))
+        }
+        #expect(summaries.count == 2 && summaries[0].contains("nb_read_frames=60") && summaries[0].contains("width=160"))
+        #expect(summaries.first == summaries.last)
+        let bad = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--engine", "v8"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--engine: no engine named 'v8' (choose auto, wasmtime, wasmkit)"))
+    }
+
     @Test func aPathOutsideTheGrantExitsOneWithTheGuestsError() throws {
         let dir = CLI.tempDir(), elsewhere = CLI.tempDir()
         let input = try CLI.clip(in: dir)

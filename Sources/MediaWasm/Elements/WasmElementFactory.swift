@@ -31,7 +31,7 @@ public struct WasmElementFactory: RunnableElementFactory {
         PropertySchema("on-error", .choice(GuestErrorPolicy.allCases.map(\.rawValue)), default: GuestErrorPolicy.stop.rawValue,
                        doc: "when the guest traps: stop the pipeline, skip the item (warning), or pass it on unchanged (warning)"),
         PropertySchema("engine", .choice(GuestProcessor.engineNames), default: "auto",
-                       doc: "engine to run the guest on: wasmtime (JIT, when libwasmtime is present) or wasmkit; auto is wasmkit for now"),
+                       doc: "engine to run the guest on: wasmtime (JIT, when libwasmtime is present) or wasmkit; auto is wasmtime where present, wasmkit otherwise"),
         PropertySchema("props", .string,
                        doc: "properties for the guest's configure/start: key=value;key=value (quote the whole value in a launch line)"),
     ]

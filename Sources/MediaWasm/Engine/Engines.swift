@@ -23,13 +23,17 @@ public enum Engines {
         }
     }
 
+    /// The engine `auto` chooses (``autoChoice``), with `limits`.
+    public static func auto(limits: WasmLimits = .standard) -> any WasmEngine {
+        WasmtimeEngine(limits: limits) ?? WasmKitEngine(limits: limits)
+    }
+
     /// The engine `name` chooses, with `limits`.
     /// - Throws: ``EngineChoiceError`` for an unknown name or an engine absent here (saying why).
     public static func make(_ name: String, limits: WasmLimits = .standard) throws(EngineChoiceError) -> any WasmEngine {
         switch name {
         case "auto":
-            if let engine = WasmtimeEngine(limits: limits) { return engine }
-            return WasmKitEngine(limits: limits)
+            return auto(limits: limits)
         case WasmKitEngine.name:
             return WasmKitEngine(limits: limits)
         case WasmtimeEngine.name:

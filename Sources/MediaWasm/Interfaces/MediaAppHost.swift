@@ -52,12 +52,13 @@ public struct MediaAppHost: Sendable {
         case failure(String)
     }
 
-    /// Compiles `bytes`, instantiates it with `grants` (plus `types`) and
-    /// `limits`, and calls `run(arguments)`.
+    /// Compiles `bytes` on `engine` (by default the one `auto` picks),
+    /// instantiates it with `grants` (plus `types`) and `limits`, and calls
+    /// `run(arguments)`.
     /// - Throws: ``WasmError``: `link` naming every ungranted or unknown
     ///   import, `trap` with the report when the guest trapped.
     public func run(_ bytes: [UInt8], arguments: [String], grants: Set<Grant>, limits: WasmLimits? = nil,
-                    engine: any WasmEngine = WasmKitEngine()) throws(WasmError) -> Outcome {
+                    engine: any WasmEngine = Engines.auto()) throws(WasmError) -> Outcome {
         let imports = self.imports
         let module = try engine.compile(bytes, requiredExports: [RequiredExport(Self.runExport, Self.runSignature),
                                                                  RequiredExport(CanonicalRealloc.name, CanonicalRealloc.signature)],
