@@ -21,6 +21,38 @@ import Testing
         }
     }
 
+    /// Every pixel against BT.601 computed here byte by byte: R, G and B swap
+    /// places between RGBA and BGRA, alpha is kept, and a frame of several of
+    /// the guest's 1 MiB strips is converted whole, on each engine present.
+    @Test(arguments: ["wasmkit", "wasmtime"])
+    func grayscaleMatchesBT601OnRGBAAndBGRA(engine: String) throws {
+        guard engine != "wasmtime" || WasmtimeEngine.availability.isAvailable else { return }
+        let processor = try GuestProcessor(path: try GuestModules.path("Grayscale"), options: .init(engine: engine))
+        for format in [PixelFormat.rgba8888, .bgra8888] {
+            var frame = try VideoFrame(format: format, width: 700, height: 500, timestampUs: 0)  // 1.4 MB: two strips
+            var seed: UInt32 = 12345
+            frame.buffer.withUnsafeMutableBytes { raw in
+                for i in 0..<raw.count {
+                    seed = seed &* 1_103_515_245 &+ 12345
+                    raw[i] = UInt8(truncatingIfNeeded: seed >> 16)
+                }
+            }
+            let input = frame.buffer.bytes
+            let out = try processor.process(frame)
+            #expect(out.count == 1)
+            let bytes = out[0].buffer.bytes
+            let (r, b) = format == .rgba8888 ? (0, 2) : (2, 0)
+            var wrong = 0
+            for i in stride(from: 0, to: input.count, by: 4) {
+                let red = Int(input[i + r]), green = Int(input[i + 1]), blue = Int(input[i + b])
+                let sum: Int = 77 * red + 150 * green + 29 * blue + 128
+                let y = UInt8(sum >> 8)
+                if bytes[i] != y || bytes[i + 1] != y || bytes[i + 2] != y || bytes[i + 3] != input[i + 3] { wrong += 1 }
+            }
+            #expect(wrong == 0, "\(format) on \(engine): \(wrong) pixels differ")
+        }
+    }
+
     @Test func passThroughReturnsIdenticalFrames() async throws {
         let plain = try await Run.run("\(Self.rgba) ! collect")
         let guest = try await Run.run("\(Self.rgba) ! wasm module=\(try GuestModules.path("PassThrough")) ! collect")
