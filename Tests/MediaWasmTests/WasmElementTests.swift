@@ -292,6 +292,20 @@ import Testing
         #expect(same && run.sink.frames.count == 3 && run.warnings.count == 3)
     }
 
+    /// The same when the write replaces every byte (32x16 RGBA: 2048 bytes of
+    /// zeros from guest memory).
+    @Test func passthroughForwardsTheOriginalEvenAfterAWholeBufferWrite() async throws {
+        let imports = "(import \"\(typesImport)\" \"[method]media-buffer.write\" (func $write (param i32 i64 i32 i32 i32)))"
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: """
+            (call $write (local.get $h) (i64.const 0) (i32.const 1024) (i32.const 2048) (i32.const 200))
+            unreachable
+            """))
+        let plain = try await Run.run("\(Self.rgba) ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm module=\(path) on-error=passthrough ! collect")
+        let same = run.sink.frames == plain.sink.frames
+        #expect(same && run.sink.frames.count == 3 && run.warnings.count == 3)
+    }
+
     @Test func passthroughForwardsTheInputWithAWarning() async throws {
         let path = try moduleFile(Self.trapsOnEveryFrame)
         let plain = try await Run.run("\(Self.rgba) ! collect")
