@@ -49,6 +49,37 @@ import Testing
         }
     }
 
+    /// Every pixel against BT.601 computed here byte by byte: R, G and B swap
+    /// places between RGBA and BGRA, alpha is kept, and a frame of several of
+    /// the guest's 1 MiB strips is converted whole, on each engine present.
+    @Test(arguments: testedEngines)
+    func grayscaleMatchesBT601OnRGBAAndBGRA(engine: String) throws {
+        let processor = try GuestProcessor(path: try GuestModules.path("Grayscale"), options: .init(engine: engine))
+        for format in [PixelFormat.rgba8888, .bgra8888] {
+            var frame = try VideoFrame(format: format, width: 700, height: 500, timestampUs: 0)  // 1.4 MB: two strips
+            var seed: UInt32 = 12345
+            frame.buffer.withUnsafeMutableBytes { raw in
+                for i in 0..<raw.count {
+                    seed = seed &* 1_103_515_245 &+ 12345
+                    raw[i] = UInt8(truncatingIfNeeded: seed >> 16)
+                }
+            }
+            let input = frame.buffer.bytes
+            let out = try processor.process(frame)
+            #expect(out.count == 1)
+            let bytes = out[0].buffer.bytes
+            let (r, b) = format == .rgba8888 ? (0, 2) : (2, 0)
+            var wrong = 0
+            for i in stride(from: 0, to: input.count, by: 4) {
+                let red = Int(input[i + r]), green = Int(input[i + 1]), blue = Int(input[i + b])
+                let sum: Int = 77 * red + 150 * green + 29 * blue + 128
+                let y = UInt8(sum >> 8)
+                if bytes[i] != y || bytes[i + 1] != y || bytes[i + 2] != y || bytes[i + 3] != input[i + 3] { wrong += 1 }
+            }
+            #expect(wrong == 0, "\(format) on \(engine): \(wrong) pixels differ")
+        }
+    }
+
     @Test(arguments: testedEngines)
     func passThroughReturnsIdenticalFrames(engineName: String) async throws {
         let plain = try await Run.run("\(Self.rgba) ! collect")
@@ -321,6 +352,21 @@ import Testing
         let path = try moduleFile(videoFilterWAT(imports: imports, process: """
             (i32.store (i32.const 100) (i32.const -1))
             (call $write (local.get $h) (i64.const 0) (i32.const 100) (i32.const 4) (i32.const 200))
+            unreachable
+            """))
+        let plain = try await Run.run("\(Self.rgba) ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) on-error=passthrough ! collect")
+        let same = run.sink.frames == plain.sink.frames
+        #expect(same && run.sink.frames.count == 3 && run.warnings.count == 3)
+    }
+
+    /// The same when the write replaces every byte (32x16 RGBA: 2048 bytes of
+    /// zeros from guest memory).
+    @Test(arguments: testedEngines)
+    func passthroughForwardsTheOriginalEvenAfterAWholeBufferWrite(engineName: String) async throws {
+        let imports = "(import \"\(typesImport)\" \"[method]media-buffer.write\" (func $write (param i32 i64 i32 i32 i32)))"
+        let path = try moduleFile(videoFilterWAT(imports: imports, process: """
+            (call $write (local.get $h) (i64.const 0) (i32.const 1024) (i32.const 2048) (i32.const 200))
             unreachable
             """))
         let plain = try await Run.run("\(Self.rgba) ! collect")

@@ -1,0 +1,1 @@
+../../Guests/Examples/Grayscale/GrayscaleKernel.swift
