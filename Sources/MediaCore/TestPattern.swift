@@ -10,8 +10,10 @@ public enum TestPattern {
     public static let blockSize = 16
 
     /// Frame `index` of a `width` x `height` stream at `frameRate` fps.
+    /// `monochrome` keeps the same luma with neutral chroma: gray pixels
+    /// (R = G = B in RGB formats).
     public static func videoFrame(index: Int, width: Int, height: Int, frameRate: Rational = Rational(30, 1),
-                                  format: PixelFormat = .yuv420p) throws(MediaError) -> VideoFrame {
+                                  format: PixelFormat = .yuv420p, monochrome: Bool = false) throws(MediaError) -> VideoFrame {
         let ts = MediaTime.rescale(Int64(index) * frameRate.den, multiplier: 1_000_000, divisor: frameRate.num)
         let duration = MediaTime.rescale(frameRate.den, multiplier: 1_000_000, divisor: frameRate.num)
         return try VideoFrame(format: format, width: width, height: height, timestampUs: ts, durationUs: duration) { (raw, planes) throws(MediaError) in
@@ -26,7 +28,8 @@ public enum TestPattern {
                 return UInt8(truncatingIfNeeded: 40 + ((x + y + index * 2) & 0x7F))
             }
             func chroma(_ x: Int, _ y: Int) -> (UInt8, UInt8) {
-                (UInt8(truncatingIfNeeded: 128 + ((x * 2 + index) & 0x3F) - 32), UInt8(truncatingIfNeeded: 128 + ((y * 2) & 0x3F) - 32))
+                if monochrome { return (128, 128) }
+                return (UInt8(truncatingIfNeeded: 128 + ((x * 2 + index) & 0x3F) - 32), UInt8(truncatingIfNeeded: 128 + ((y * 2) & 0x3F) - 32))
             }
             switch format {
             case .yuv420p, .nv12:

@@ -100,6 +100,31 @@ struct TestPatternTests {
         }
     }
 
+    /// Monochrome: the same luma, neutral chroma; gray pixels in RGB, and the index still reads back.
+    @Test(arguments: PixelFormat.allCases)
+    func monochromeFramesAreGray(format: PixelFormat) throws {
+        let colour = try TestPattern.videoFrame(index: 9, width: 320, height: 240, format: format)
+        let gray = try TestPattern.videoFrame(index: 9, width: 320, height: 240, format: format, monochrome: true)
+        #expect(TestPattern.frameIndex(in: gray) == 9)
+        let bytes = gray.buffer.bytes
+        switch format {
+        case .rgba8888, .bgra8888:
+            var gray = true
+            var levels = Set<UInt8>()
+            for i in stride(from: 0, to: bytes.count, by: 4) {
+                let (r, g, b) = (bytes[i], bytes[i + 1], bytes[i + 2])
+                if r != g || r != b { gray = false }
+                levels.insert(r)
+            }
+            #expect(gray)
+            #expect(levels.count > 10)
+        case .yuv420p, .nv12:
+            let luma = 320 * 240
+            #expect(bytes[..<luma] == colour.buffer.bytes[..<luma])
+            #expect(bytes[luma...].allSatisfy { $0 == 128 })
+        }
+    }
+
     @Test func framesAreDeterministicAndDiffer() throws {
         let a = try TestPattern.videoFrame(index: 7, width: 320, height: 240)
         let b = try TestPattern.videoFrame(index: 7, width: 320, height: 240)

@@ -3,6 +3,7 @@ public import MediaCore
 /// `videotestsrc`: deterministic test video (the frame index drawn in blocks, a moving box).
 final class VideoTestSrc: SourceElement, SeekableElement {
     let numBuffers: Int
+    let monochrome: Bool
     let props: Properties
     var format: StreamFormat?
     var index = 0
@@ -10,6 +11,7 @@ final class VideoTestSrc: SourceElement, SeekableElement {
     init(_ p: Properties) {
         props = p
         numBuffers = p.int("num-buffers") ?? -1
+        monochrome = p.bool("monochrome") ?? false
     }
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
@@ -27,7 +29,7 @@ final class VideoTestSrc: SourceElement, SeekableElement {
     func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult {
         if numBuffers >= 0 && index >= numBuffers { return .eos }
         guard case .rawVideo(let pixel, let w, let h, let rate)? = format else { return .eos }
-        let frame = try media { () throws(MediaError) in try TestPattern.videoFrame(index: index, width: w, height: h, frameRate: rate, format: pixel) }
+        let frame = try media { () throws(MediaError) in try TestPattern.videoFrame(index: index, width: w, height: h, frameRate: rate, format: pixel, monochrome: monochrome) }
         out.emit(.video(frame))
         index += 1
         return numBuffers >= 0 && index >= numBuffers ? .eos : .ok

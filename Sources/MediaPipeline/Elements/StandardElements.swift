@@ -16,6 +16,7 @@ extension ElementRegistry {
                 PropertySchema("framerate", .fraction, default: "30/1", doc: "frames per second (downstream caps win)"),
                 PropertySchema("format", .choice(pixelFormats), default: "yuv420p", doc: "pixel format (downstream caps win)"),
                 PropertySchema("is-live", .bool, default: "false", doc: "a live source: the pipeline's sinks then present each frame at its time on the clock"),
+                PropertySchema("monochrome", .bool, default: "false", doc: "the same picture in gray: neutral chroma, R = G = B"),
             ],
             example: "videotestsrc num-buffers=300 ! video/x-raw,width=1280,height=720 ! fakesink",
             maker: { p, _ in VideoTestSrc(p) }),
