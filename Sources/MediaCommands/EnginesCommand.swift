@@ -41,7 +41,7 @@ struct EnginesCommand: ParsableCommand {
             let host = MediaAppHost().imports
             let (first, coldMs) = try Self.timed { try engine.compile(bytes, requiredExports: [], host: host) }
             let (second, cachedMs) = try Self.timed { try engine.compile(bytes, requiredExports: [], host: host) }
-            guard !first.fromCache || module == nil, second.fromCache else {
+            guard second.fromCache else {
                 throw ValidationError("\(name): the second compile of the same bytes did not find the module in the cache")
             }
             var times: [Double] = []
@@ -51,7 +51,7 @@ struct EnginesCommand: ParsableCommand {
             }
             times.sort()
             print(String(format: "%@: compile %.2f ms (%@), again %.3f ms (module cache); instantiate median %.3f ms, p95 %.3f ms (target <= 1 ms)",
-                         name, coldMs, first.fromCache ? "already cached" : "cold", cachedMs,
+                         name, coldMs, first.fromCache ? "found compiled in a cache" : "cold", cachedMs,
                          times[times.count / 2], times[times.count * 95 / 100]))
             if module == nil {
                 let instance = try second.instantiate(host: host, grants: host.allGrants)

@@ -47,3 +47,39 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
     }
 }
+
+/// Wasmtime's machine code kept on disk: a second process loads it instead
+/// of compiling; a damaged file is compiled again; a folder others may write
+/// to is not used.
+@Suite(.enabled(if: WasmtimeEngine.availability.isAvailable || ProcessInfo.processInfo.environment["WASI_MEDIA_REQUIRE_WASMTIME"] == "1",
+                "libwasmtime is not available"))
+struct WasmtimeDiskCacheCLITests {
+    func compileLine(_ cache: String) throws -> String {
+        let result = try CLI.run(["engines", "--measure", "--module", try BuiltGuests.path("PassThrough")],
+                                 environment: ["WASI_MEDIA_CACHE_DIR": cache])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").first { $0.hasPrefix("wasmtime: compile") }.map(String.init) ?? ""
+    }
+
+    @Test func aSecondProcessLoadsTheCompiledModule() throws {
+        let cache = CLI.tempDir()
+        #expect(try compileLine(cache).contains("(cold)"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: cache + "/wasmtime")
+        #expect(files.count == 1 && files[0].hasSuffix(".cwasm"))
+        #expect(try compileLine(cache).contains("(found compiled in a cache)"))
+
+        // A damaged file is compiled again, and replaced.
+        let file = cache + "/wasmtime/" + files[0]
+        try Data(repeating: 0x5a, count: 100).write(to: URL(fileURLWithPath: file))
+        #expect(try compileLine(cache).contains("(cold)"))
+        #expect(try compileLine(cache).contains("(found compiled in a cache)"))
+
+        // A folder others may write to is not used.
+        chmod(cache + "/wasmtime", 0o777)
+        #expect(try compileLine(cache).contains("(cold)"))
+        chmod(cache + "/wasmtime", 0o700)
+
+        // Off is off.
+        #expect(try compileLine("off").contains("(cold)"))
+    }
+}

@@ -5,11 +5,15 @@ import Testing
 /// bytes finds the module, and every check that depends on the caller is
 /// made again on a cached module.
 @Suite struct ModuleCacheTests {
+    /// Differs in every test process, so no earlier run left these modules in the disk cache.
+    static let salt = UInt32.random(in: 0...UInt32.max)
+
     /// A module no other test compiles (the cache is process-wide): `seed` makes the bytes unique.
     func module(_ seed: Int, memoryPages: Int = 1) throws -> [UInt8] {
         try wasm("""
             (module (memory (export "memory") \(memoryPages))
               (func (export "seed") (result i32) (i32.const \(seed)))
+              (func (export "salt") (result i32) (i32.const \(Self.salt)))
               (func (export "grow") (result i32) (memory.grow (i32.const 1))))
             """)
     }

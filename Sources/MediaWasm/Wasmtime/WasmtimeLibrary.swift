@@ -28,6 +28,8 @@ final class WasmtimeLibrary: @unchecked Sendable {
     // Modules and their types.
     let moduleNew: @convention(c) (Ptr, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Ptr?>) -> Ptr?
     let moduleDelete: @convention(c) (Ptr) -> Void
+    let moduleSerialize: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Ptr?
+    let moduleDeserialize: @convention(c) (Ptr, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<Ptr?>) -> Ptr?
     let moduleImports: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
     let moduleExports: @convention(c) (Ptr, UnsafeMutableRawPointer) -> Void
     let importTypeVecDelete: @convention(c) (UnsafeMutableRawPointer) -> Void
@@ -88,6 +90,8 @@ final class WasmtimeLibrary: @unchecked Sendable {
         engineDelete = try symbol("wasm_engine_delete")
         moduleNew = try symbol("wasmtime_module_new")
         moduleDelete = try symbol("wasmtime_module_delete")
+        moduleSerialize = try symbol("wasmtime_module_serialize")
+        moduleDeserialize = try symbol("wasmtime_module_deserialize")
         moduleImports = try symbol("wasmtime_module_imports")
         moduleExports = try symbol("wasmtime_module_exports")
         importTypeVecDelete = try symbol("wasm_importtype_vec_delete")

@@ -1,3 +1,5 @@
+import Crypto
+
 /// A module Wasmtime compiled (every function body validated and compiled
 /// to machine code up front).
 struct WasmtimeModule: WasmModule {
@@ -27,6 +29,8 @@ struct WasmtimeModule: WasmModule {
         let exports: [ModuleExport]
         /// The initial sizes the module declares, when they could be read.
         let declared: DeclaredLimits?
+        /// Whether the machine code came from ``WasmtimeDiskCache`` instead of the compiler.
+        let fromDisk: Bool
     }
 
     /// Compiled modules of the process's Wasmtime engine, by content.
@@ -36,6 +40,7 @@ struct WasmtimeModule: WasmModule {
         let (compiled, cached) = try Self.cache.entry(for: bytes) { () throws(WasmError) in
             try Self.compile(bytes, engine: engine)
         }
+        let fromCache = cached || compiled.fromDisk
         let imports = compiled.imports, exports = compiled.exports
 
         // Hosts provide functions only: anything else cannot link, whatever the host.
@@ -64,18 +69,23 @@ struct WasmtimeModule: WasmModule {
         self.module = compiled.module
         self.imports = imports
         self.exports = exports
-        self.fromCache = cached
+        self.fromCache = fromCache
     }
 
     /// Validates and compiles `bytes` to machine code, and lists the module's imports and exports.
     private static func compile(_ bytes: [UInt8], engine: WasmtimeEngine) throws(WasmError) -> Compiled {
         let library = engine.library
-        var pointer: OpaquePointer?
-        let error = bytes.withUnsafeBufferPointer { buffer in
-            library.moduleNew(engine.engine.pointer, buffer.baseAddress, buffer.count, &pointer)
+        let digest = SHA256.hash(data: bytes)
+        var pointer = WasmtimeDiskCache.load(digest, engine: engine)
+        let fromDisk = pointer != nil
+        if pointer == nil {
+            let error = bytes.withUnsafeBufferPointer { buffer in
+                library.moduleNew(engine.engine.pointer, buffer.baseAddress, buffer.count, &pointer)
+            }
+            if let error { throw .wasmtimeMalformed(library.consume(error: error)) }
         }
-        if let error { throw .wasmtimeMalformed(library.consume(error: error)) }
         guard let pointer else { throw .malformedModule(reason: "wasmtime compiled no module", offset: nil) }
+        if !fromDisk { WasmtimeDiskCache.store(pointer, digest: digest, engine: engine) }
         let box = ModuleBox(pointer: pointer, library: library)
 
         var importTypes = WTPointerVec()
@@ -97,7 +107,7 @@ struct WasmtimeModule: WasmModule {
             return ModuleExport(name: WasmtimeLibrary.string(library.exportTypeName(type)), kind: kind, signature: signature)
         }
         library.exportTypeVecDelete(&exportTypes)
-        return Compiled(module: box, imports: imports, exports: exports, declared: DeclaredLimits(module: bytes))
+        return Compiled(module: box, imports: imports, exports: exports, declared: DeclaredLimits(module: bytes), fromDisk: fromDisk)
     }
 
     /// The kind of an extern type, and its signature if it is a function of numbers.
