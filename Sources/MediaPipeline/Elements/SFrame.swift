@@ -1,7 +1,7 @@
 import Crypto
 public import MediaCore
 
-/// SFrame-style end-to-end encryption of encoded frames, done by the host:
+/// SFrame (RFC 9605) end-to-end encryption of encoded frames, done by the host:
 /// the key is a property of the host element, so no guest transform in the
 /// same pipeline ever sees it (the browser's built-in transformer that gives
 /// JavaScript no key access, in the insertable-streams design).
@@ -14,11 +14,16 @@ public import MediaCore
 /// - `secret = HKDF-Extract(salt: "", base key)`;
 ///   `key = HKDF-Expand(secret, "SFrame 1.0 Secret key " ‖ KID(8) ‖ suite(2), 16)`;
 ///   `salt = HKDF-Expand(secret, "SFrame 1.0 Secret salt " ‖ KID(8) ‖ suite(2), 12)`;
-/// - nonce = salt XOR counter (right-aligned in 12 bytes); the header is the
-///   additional authenticated data; the output is header ‖ ciphertext ‖ 16-byte tag.
+/// - nonce = salt XOR counter (right-aligned in 12 bytes); the additional
+///   authenticated data is header ‖ metadata; the output is
+///   header ‖ ciphertext ‖ 16-byte tag.
 ///
-/// Not checked against the RFC's test vectors: interoperability with other
-/// SFrame implementations is not claimed.
+/// Checked byte for byte against the RFC's test vectors for this suite
+/// (Appendix C.1 headers; C.3 key schedule, nonce, AAD, ciphertext and
+/// decryption: `SFrameVectorTests`), so frames should interoperate with other
+/// RFC 9605 implementations using the same base key and KID. The elements
+/// hold one KID each, use no metadata (the AAD is the header alone) and
+/// count frames from 0; `encrypt`/`decrypt` below take metadata too.
 enum SFrame {
     static let suite: UInt16 = 0x0004
     static let tagBytes = 16
@@ -26,15 +31,27 @@ enum SFrame {
     struct Keys {
         let key: SymmetricKey
         let salt: [UInt8]
+
+        var keyBytes: [UInt8] { key.withUnsafeBytes { Array($0) } }
     }
 
+    /// `sframe_secret = HKDF-Extract("", base_key)` (RFC 9605, section 4.4.2).
+    static func secret(baseKey: [UInt8]) -> [UInt8] {
+        HKDF<SHA256>.extract(inputKeyMaterial: SymmetricKey(data: baseKey), salt: [UInt8]()).withUnsafeBytes { Array($0) }
+    }
+
+    /// The HKDF-Expand info: `prefix ‖ KID (8 bytes, big-endian) ‖ cipher suite (2 bytes)`.
+    static func label(_ prefix: String, keyId: UInt64) -> [UInt8] {
+        Array(prefix.utf8) + (0..<8).reversed().map { UInt8(truncatingIfNeeded: keyId >> (8 * UInt64($0))) } + [UInt8(suite >> 8), UInt8(suite & 0xff)]
+    }
+
+    static let keyLabel = "SFrame 1.0 Secret key "
+    static let saltLabel = "SFrame 1.0 Secret salt "
+
     static func derive(baseKey: [UInt8], keyId: UInt64) -> Keys {
-        let secret = HKDF<SHA256>.extract(inputKeyMaterial: SymmetricKey(data: baseKey), salt: [UInt8]())
-        func label(_ text: String) -> [UInt8] {
-            Array(text.utf8) + (0..<8).reversed().map { UInt8(truncatingIfNeeded: keyId >> (8 * UInt64($0))) } + [UInt8(suite >> 8), UInt8(suite & 0xff)]
-        }
-        let key = HKDF<SHA256>.expand(pseudoRandomKey: secret, info: label("SFrame 1.0 Secret key "), outputByteCount: 16)
-        let salt = HKDF<SHA256>.expand(pseudoRandomKey: secret, info: label("SFrame 1.0 Secret salt "), outputByteCount: 12)
+        let prk = secret(baseKey: baseKey)
+        let key = HKDF<SHA256>.expand(pseudoRandomKey: prk, info: label(keyLabel, keyId: keyId), outputByteCount: 16)
+        let salt = HKDF<SHA256>.expand(pseudoRandomKey: prk, info: label(saltLabel, keyId: keyId), outputByteCount: 12)
         return Keys(key: key, salt: salt.withUnsafeBytes { Array($0) })
     }
 
@@ -77,10 +94,50 @@ enum SFrame {
         return (keyId, counter, at)
     }
 
-    static func nonce(_ salt: [UInt8], counter: UInt64) throws -> AES.GCM.Nonce {
+    /// `sframe_salt XOR CTR`, the counter right-aligned in the 12 bytes.
+    static func nonceBytes(_ salt: [UInt8], counter: UInt64) -> [UInt8] {
         var n = salt
         for i in 0..<8 { n[11 - i] ^= UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i))) }
-        return try AES.GCM.Nonce(data: n)
+        return n
+    }
+
+    static func nonce(_ salt: [UInt8], counter: UInt64) throws -> AES.GCM.Nonce {
+        try AES.GCM.Nonce(data: nonceBytes(salt, counter: counter))
+    }
+
+    static func aad(header: some Collection<UInt8>, metadata: [UInt8]) -> [UInt8] {
+        Array(header) + metadata
+    }
+
+    /// `header ‖ CT ‖ tag`, with AAD = `header ‖ metadata` (RFC 9605, section 4.4.3).
+    static func seal(_ plaintext: [UInt8], keyId: UInt64, counter: UInt64, metadata: [UInt8] = [], keys: Keys) throws -> [UInt8] {
+        let head = header(keyId: keyId, counter: counter)
+        let sealed = try AES.GCM.seal(plaintext, using: keys.key, nonce: nonce(keys.salt, counter: counter), authenticating: aad(header: head, metadata: metadata))
+        return head + Array(sealed.ciphertext) + Array(sealed.tag)
+    }
+
+    /// The plaintext of `frame`, whose header (`headerLength` bytes, already
+    /// parsed) carries `counter`; throws when the tag does not check out.
+    static func open(_ frame: [UInt8], headerLength: Int, counter: UInt64, metadata: [UInt8] = [], keys: Keys) throws -> [UInt8] {
+        let body = frame[headerLength..<(frame.count - tagBytes)]
+        let tag = frame[(frame.count - tagBytes)...]
+        let box = try AES.GCM.SealedBox(nonce: nonce(keys.salt, counter: counter), ciphertext: body, tag: tag)
+        return Array(try AES.GCM.open(box, using: keys.key, authenticating: aad(header: frame[..<headerLength], metadata: metadata)))
+    }
+
+    enum OpenError: Error { case malformed }
+
+    /// RFC 9605 section 4.4.3 `encrypt(CTR, KID, metadata, plaintext)` with
+    /// a context holding `baseKey` for `kid`.
+    static func encrypt(kid: UInt64, ctr: UInt64, metadata: [UInt8], plaintext: [UInt8], baseKey: [UInt8]) throws -> [UInt8] {
+        try seal(plaintext, keyId: kid, counter: ctr, metadata: metadata, keys: derive(baseKey: baseKey, keyId: kid))
+    }
+
+    /// RFC 9605 section 4.4.4 `decrypt(metadata, sframe_ciphertext)`, the
+    /// key derived from `baseKey` for the KID the header names.
+    static func decrypt(metadata: [UInt8], ciphertext: [UInt8], baseKey: [UInt8]) throws -> [UInt8] {
+        guard let (kid, counter, length) = parseHeader(ciphertext), ciphertext.count >= length + tagBytes else { throw OpenError.malformed }
+        return try open(ciphertext, headerLength: length, counter: counter, metadata: metadata, keys: derive(baseKey: baseKey, keyId: kid))
     }
 
     /// Parses `key=` (32 hex digits: 16 bytes).
@@ -137,10 +194,8 @@ final class SFrameEncrypt: SFrameElement, Element {
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
         guard case .encoded(var chunk) = item else { return }
-        let header = SFrame.header(keyId: keyId, counter: counter)
         do {
-            let sealed = try AES.GCM.seal(chunk.data, using: keys.key, nonce: SFrame.nonce(keys.salt, counter: counter), authenticating: header)
-            chunk.data = header + Array(sealed.ciphertext) + Array(sealed.tag)
+            chunk.data = try SFrame.seal(chunk.data, keyId: keyId, counter: counter, keys: keys)
         } catch {
             throw PipelineError(.failed, "encrypting the frame at \(chunk.timestampUs) µs failed: \(error)")
         }
@@ -162,11 +217,8 @@ final class SFrameDecrypt: SFrameElement, Element {
         guard kid == keyId else {
             throw PipelineError(.failed, "\(at) is for key id \(kid); this element holds key id \(keyId)")
         }
-        let body = chunk.data[length..<(chunk.data.count - SFrame.tagBytes)]
-        let tag = chunk.data[(chunk.data.count - SFrame.tagBytes)...]
         do {
-            let box = try AES.GCM.SealedBox(nonce: SFrame.nonce(keys.salt, counter: counter), ciphertext: body, tag: tag)
-            chunk.data = Array(try AES.GCM.open(box, using: keys.key, authenticating: chunk.data[..<length]))
+            chunk.data = try SFrame.open(chunk.data, headerLength: length, counter: counter, keys: keys)
         } catch {
             throw PipelineError(.failed, "\(at) failed authentication (wrong key, or altered on the way)")
         }

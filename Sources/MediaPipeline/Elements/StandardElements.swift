@@ -159,14 +159,14 @@ extension ElementRegistry {
             example: "videotestsrc num-buffers=100 ! fakesink",
             maker: { _, _ in FakeSink() }),
         BuiltinFactory(
-            name: "sframeenc", summary: "Encrypts encoded frames, SFrame-style (AES-128-GCM); the key stays in the host",
+            name: "sframeenc", summary: "Encrypts encoded frames with SFrame (RFC 9605, AES_128_GCM_SHA256_128); the key stays in the host",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.encodedVideo, .encodedAudio]), PadTemplate("src", .source, kinds: [.encodedVideo, .encodedAudio])],
             properties: [PropertySchema("key", .string, doc: "base key: 32 hex digits (16 bytes)"),
                          PropertySchema("kid", .int(0...Int(Int32.max)), default: "0", doc: "key id written in each frame's header")],
             example: "videotestsrc num-buffers=30 ! encode ! sframeenc key=000102030405060708090a0b0c0d0e0f kid=1 ! sframedec key=000102030405060708090a0b0c0d0e0f kid=1 ! decode ! fakesink",
             maker: { p, _ throws(PipelineError) in try SFrameEncrypt(p) }),
         BuiltinFactory(
-            name: "sframedec", summary: "Checks and decrypts SFrame-style encrypted frames; the key stays in the host",
+            name: "sframedec", summary: "Checks and decrypts SFrame (RFC 9605, AES_128_GCM_SHA256_128) frames; the key stays in the host",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.encodedVideo, .encodedAudio]), PadTemplate("src", .source, kinds: [.encodedVideo, .encodedAudio])],
             properties: [PropertySchema("key", .string, doc: "base key: 32 hex digits (16 bytes)"),
                          PropertySchema("kid", .int(0...Int(Int32.max)), default: "0", doc: "the key id frames must carry")],
