@@ -34,9 +34,10 @@ final class ModuleCache<Entry: Sendable>: Sendable {
     }
 
     /// The entry for `bytes`, made with `make` (outside the lock) when
-    /// missing. Returns whether it came from the cache. Failures are not cached.
+    /// missing; `make` gets the bytes' SHA-256, so it need not hash them
+    /// again. Returns whether it came from the cache. Failures are not cached.
     func entry(for bytes: [UInt8], variant: String = "",
-               make: () throws(WasmError) -> Entry) throws(WasmError) -> (entry: Entry, cached: Bool) {
+               make: (SHA256Digest) throws(WasmError) -> Entry) throws(WasmError) -> (entry: Entry, cached: Bool) {
         let key = Key(digest: SHA256.hash(data: bytes), variant: variant)
         let found = state.withLock { state -> Entry? in
             state.clock += 1
@@ -46,7 +47,7 @@ final class ModuleCache<Entry: Sendable>: Sendable {
             return found.entry
         }
         if let found { return (found, true) }
-        let made = try make()
+        let made = try make(key.digest)
         state.withLock { state in
             state.clock += 1
             state.entries[key] = (made, state.clock)

@@ -25,7 +25,7 @@ struct WasmKitModule: WasmModule {
     /// engine, then checks exports and imports against the host.
     init(bytes: [UInt8], engine: WasmKitEngine, requiredExports: [RequiredExport], host: HostImports?) throws(WasmError) {
         let variant = "\(engine.limits.memoryCap)/\(engine.limits.tableElementCap)"
-        let (compiled, cached) = try Self.cache.entry(for: bytes, variant: variant) { () throws(WasmError) in
+        let (compiled, cached) = try Self.cache.entry(for: bytes, variant: variant) { (_) throws(WasmError) in
             try Self.compile(bytes, engine: engine)
         }
         var problems = RequiredExport.problems(requiredExports, in: compiled.exports)

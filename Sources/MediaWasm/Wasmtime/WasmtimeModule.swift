@@ -37,8 +37,8 @@ struct WasmtimeModule: WasmModule {
     static let cache = ModuleCache<Compiled>()
 
     init(bytes: [UInt8], engine: WasmtimeEngine, requiredExports: [RequiredExport], host: HostImports?) throws(WasmError) {
-        let (compiled, cached) = try Self.cache.entry(for: bytes) { () throws(WasmError) in
-            try Self.compile(bytes, engine: engine)
+        let (compiled, cached) = try Self.cache.entry(for: bytes) { (digest) throws(WasmError) in
+            try Self.compile(bytes, digest: digest, engine: engine)
         }
         let fromCache = cached || compiled.fromDisk
         let imports = compiled.imports, exports = compiled.exports
@@ -72,10 +72,10 @@ struct WasmtimeModule: WasmModule {
         self.fromCache = fromCache
     }
 
-    /// Validates and compiles `bytes` to machine code, and lists the module's imports and exports.
-    private static func compile(_ bytes: [UInt8], engine: WasmtimeEngine) throws(WasmError) -> Compiled {
+    /// Validates and compiles `bytes` (whose SHA-256 is `digest`) to machine code, or loads
+    /// it from ``WasmtimeDiskCache``, and lists the module's imports and exports.
+    private static func compile(_ bytes: [UInt8], digest: SHA256Digest, engine: WasmtimeEngine) throws(WasmError) -> Compiled {
         let library = engine.library
-        let digest = SHA256.hash(data: bytes)
         var pointer = WasmtimeDiskCache.load(digest, engine: engine)
         let fromDisk = pointer != nil
         if pointer == nil {
