@@ -5,19 +5,17 @@ import Synchronization
 /// one store, and remembers the last memory growth it refused so that a
 /// trap which follows can say the cap was hit.
 final class MemoryCapLimiter: ResourceLimiter {
-    let memoryCap: Int
     let tableElementCap: Int
-    /// The byte size of the last refused growth; 0 when none since ``reset()``.
-    private let refusedBytes = Atomic<Int>(0)
+    let refusals: MemoryCapRefusals
 
     init(limits: WasmLimits) {
-        memoryCap = limits.memoryCap
+        refusals = MemoryCapRefusals(memoryCap: limits.memoryCap)
         tableElementCap = limits.tableElementCap
     }
 
     func limitMemoryGrowth(to desired: Int) throws -> Bool {
-        guard desired > memoryCap else { return true }
-        refusedBytes.store(desired, ordering: .relaxed)
+        guard desired > refusals.memoryCap else { return true }
+        refusals.refuse(desired)
         return false
     }
 
@@ -26,19 +24,16 @@ final class MemoryCapLimiter: ResourceLimiter {
     }
 
     /// The last growth refused since ``reset()``.
-    var refused: RefusedGrowth? {
-        let bytes = refusedBytes.load(ordering: .relaxed)
-        return bytes == 0 ? nil : RefusedGrowth(requestedBytes: bytes, capBytes: memoryCap)
-    }
+    var refused: RefusedGrowth? { refusals.refused }
 
-    func reset() { refusedBytes.store(0, ordering: .relaxed) }
+    func reset() { refusals.reset() }
 
     /// The error for a module whose initial memory or table this limiter refused.
     var initialSizeError: WasmError {
         if let refused {
-            .instantiation(reason: "its initial memory of \(refused.requestedBytes) bytes exceeds the memory cap of \(refused.capBytes) bytes")
+            .initialMemoryOverCap(bytes: refused.requestedBytes, cap: refused.capBytes)
         } else {
-            .instantiation(reason: "its initial table exceeds the table cap of \(tableElementCap) elements")
+            .initialTableOverCap(cap: tableElementCap)
         }
     }
 }

@@ -25,7 +25,7 @@ final class WasmtimeInstance: WasmInstance {
     /// What the host function that just made the guest trap threw.
     private var pendingFailure: HostFailure?
     /// The memory cap of this instance's memories, and the growth it refused.
-    private let memoryContext: WasmtimeMemoryCreator.Context
+    private let memoryRefusals: MemoryCapRefusals
 
     /// A host function's environment, handed to Wasmtime as a raw pointer.
     private final class HostFunctionBox {
@@ -51,11 +51,11 @@ final class WasmtimeInstance: WasmInstance {
         self.limits = limits
         self.exports = module.exports
         self.store = StoreBox(pointer: store, library: library)
-        self.context = library.storeContext(store)
+        self.context = self.store.context
         // The memory cap is enforced by the memories themselves (WasmtimeMemoryCreator);
         // the limiter caps table elements, leaving instances, tables and memories at Wasmtime's defaults.
         library.storeLimiter(store, -1, Int64(limits.tableElementCap), -1, -1, -1)
-        memoryContext = WasmtimeMemoryCreator.Context(memoryCap: limits.memoryCap)
+        memoryRefusals = MemoryCapRefusals(memoryCap: limits.memoryCap)
 
         // Host functions, in the module's import order. Linking was checked:
         // every import is a host function of the same signature.
@@ -82,13 +82,13 @@ final class WasmtimeInstance: WasmInstance {
         depth = 1
         pendingFailure = nil
         setFuel()
-        let error = memoryContext.during {
+        let error = WasmtimeMemoryCreator.creatingMemories(for: memoryRefusals) {
             externs.withUnsafeBufferPointer {
                 library.instanceNew(context, module.module.pointer, UnsafeRawPointer($0.baseAddress), $0.count, &instance, &trap)
             }
         }
         depth = 0
-        if let error { throw Self.instantiationError(library.consume(error: error), limits: limits) }
+        if let error { throw instantiationError(library.consume(error: error)) }
         if let trap { throw .trap(report(trap: trap, export: "<start>")) }
 
         var found = WTExtern()
@@ -122,21 +122,15 @@ final class WasmtimeInstance: WasmInstance {
         deinit { library.storeDelete(pointer) }
     }
 
-    /// Wasmtime's refusal of an initial memory or table, in WasmKit's words.
-    private static func instantiationError(_ message: String, limits: WasmLimits) -> WasmError {
-        // The memory creator's own refusal, somewhere in Wasmtime's cause chain.
-        if let line = message.split(separator: "\n").first(where: { $0.contains("exceeds the memory cap") }) {
-            let text = line.trimmingPrefix(while: { $0.isWhitespace || $0.isNumber || $0 == ":" })
-            return .instantiation(reason: String(text))
-        }
-        if message.contains("memory minimum size of"), message.contains("exceeds memory limits") {
-            let pages = message.split(separator: "memory minimum size of ").last?.prefix { $0.isNumber }
-            if let pages, let count = Int(pages) {
-                return .instantiation(reason: "its initial memory of \(count * 65_536) bytes exceeds the memory cap of \(limits.memoryCap) bytes")
-            }
+    /// Why `wasmtime_instance_new` failed, with `message` its error text:
+    /// an initial memory the host-made memories refused (recorded in
+    /// ``memoryRefusals``) or a table over the limiter's cap, in WasmKit's words.
+    private func instantiationError(_ message: String) -> WasmError {
+        if let refused = memoryRefusals.refused {
+            return .initialMemoryOverCap(bytes: refused.requestedBytes, cap: refused.capBytes)
         }
         if message.contains("table minimum size of"), message.contains("exceeds table limits") {
-            return .instantiation(reason: "its initial table exceeds the table cap of \(limits.tableElementCap) elements")
+            return .initialTableOverCap(cap: limits.tableElementCap)
         }
         return .instantiation(reason: message.split(separator: "\n").last.map(String.init) ?? message)
     }
@@ -162,7 +156,7 @@ final class WasmtimeInstance: WasmInstance {
         let outermost = depth == 0
         if outermost {
             pendingFailure = nil
-            memoryContext.reset()
+            memoryRefusals.reset()
             setFuel()
         }
         depth += 1
@@ -208,7 +202,7 @@ final class WasmtimeInstance: WasmInstance {
     /// The trap report for a trap's or error's text and trap code. A host
     /// function's failure comes back as one of these, with our own text.
     private func report(message: String, code: UInt8?, export: String) -> TrapReport {
-        var report = TrapReport(export: export, reason: .engine(message), refusedGrowth: memoryContext.refused, engine: engineName)
+        var report = TrapReport(export: export, reason: .engine(message), refusedGrowth: memoryRefusals.refused, engine: engineName)
         if let failure = pendingFailure {
             pendingFailure = nil
             report.hostImport = failure.name

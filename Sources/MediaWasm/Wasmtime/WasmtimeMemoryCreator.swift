@@ -15,37 +15,21 @@ import Glibc
 /// instead), exactly as with its own memories.
 ///
 /// Which instance a new memory belongs to is not passed by Wasmtime: the
-/// instance sets ``Context`` on its thread for the duration of
-/// `wasmtime_instance_new`, which creates the memories on that thread.
+/// instance sets its ``MemoryCapRefusals`` on its thread for the duration
+/// of `wasmtime_instance_new` (``creatingMemories(for:_:)``), which creates
+/// the memories on that thread.
 enum WasmtimeMemoryCreator {
-    /// The cap and the refusal record of the instance being created.
-    final class Context: @unchecked Sendable {
-        let memoryCap: Int
-        /// The byte size of the last growth refused since ``reset()``; 0 when none.
-        /// Written on the instance's thread only (growth happens inside its calls).
-        private(set) var refusedBytes = 0
-
-        init(memoryCap: Int) { self.memoryCap = memoryCap }
-
-        var refused: RefusedGrowth? {
-            refusedBytes == 0 ? nil : RefusedGrowth(requestedBytes: refusedBytes, capBytes: memoryCap)
-        }
-
-        func refuse(_ bytes: Int) { refusedBytes = bytes }
-        func reset() { refusedBytes = 0 }
-
-        /// Runs `body` with this context as the one new memories on this thread belong to.
-        func during<R>(_ body: () throws -> R) rethrows -> R {
-            let key = WasmtimeMemoryCreator.contextKey
-            let previous = pthread_getspecific(key)
-            pthread_setspecific(key, Unmanaged.passUnretained(self).toOpaque())
-            defer { pthread_setspecific(key, previous) }
-            return try body()
-        }
+    /// Runs `body` (which creates an instance) with `refusals` as the cap
+    /// and refusal record of the memories created on this thread meanwhile.
+    static func creatingMemories<R>(for refusals: MemoryCapRefusals, _ body: () throws -> R) rethrows -> R {
+        let previous = pthread_getspecific(refusalsKey)
+        pthread_setspecific(refusalsKey, Unmanaged.passUnretained(refusals).toOpaque())
+        defer { pthread_setspecific(refusalsKey, previous) }
+        return try body()
     }
 
-    /// The thread's ``Context`` while an instance is being created.
-    static let contextKey: pthread_key_t = {
+    /// The thread's ``MemoryCapRefusals`` while an instance is being created.
+    static let refusalsKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
@@ -61,14 +45,14 @@ enum WasmtimeMemoryCreator {
         let guardBytes: Int
         /// Bytes accessible (the memory's size).
         var size: Int
-        let context: Context?
+        let refusals: MemoryCapRefusals?
 
-        init(base: UnsafeMutableRawPointer, reservation: Int, guardBytes: Int, size: Int, context: Context?) {
+        init(base: UnsafeMutableRawPointer, reservation: Int, guardBytes: Int, size: Int, refusals: MemoryCapRefusals?) {
             self.base = base
             self.reservation = reservation
             self.guardBytes = guardBytes
             self.size = size
-            self.context = context
+            self.refusals = refusals
         }
 
         deinit { munmap(base, reservation + guardBytes) }
@@ -88,20 +72,20 @@ enum WasmtimeMemoryCreator {
     /// `new_memory`: reserve, make the initial size accessible, or refuse.
     static let newMemory: WTNewMemoryCallback = { _, _, minimum, maximum, reserved, guardBytes, out in
         guard let out, case .success(let library) = WasmtimeLibrary.shared else { return nil }
-        let context = pthread_getspecific(contextKey).map { Unmanaged<Context>.fromOpaque($0).takeUnretainedValue() }
+        let refusals = pthread_getspecific(refusalsKey).map { Unmanaged<MemoryCapRefusals>.fromOpaque($0).takeUnretainedValue() }
         func failure(_ text: String) -> OpaquePointer? {
             text.withCString { library.errorNew($0) }
         }
-        if let context, minimum > context.memoryCap {
-            context.refuse(minimum)
-            return failure("its initial memory of \(minimum) bytes exceeds the memory cap of \(context.memoryCap) bytes")
+        if let refusals, minimum > refusals.memoryCap {
+            refusals.refuse(minimum)
+            return failure(WasmError.initialMemoryReason(bytes: minimum, cap: refusals.memoryCap))
         }
         // Wasmtime gives a reservation for memories it compiled without
         // bounds checks; otherwise reserve up to the cap (or the declared
         // maximum, if smaller), so that growth never moves the memory.
         var reservation = reserved
         if reservation == 0 {
-            reservation = min(maximum, context?.memoryCap ?? maximum, 1 << 32)
+            reservation = min(maximum, refusals?.memoryCap ?? maximum, 1 << 32)
         }
         reservation = roundUp(max(reservation, minimum))
         let guardSize = roundUp(guardBytes)
@@ -113,7 +97,7 @@ enum WasmtimeMemoryCreator {
             munmap(base, reservation + guardSize)
             return failure("could not commit \(minimum) bytes of guest memory")
         }
-        let region = Region(base: base, reservation: reservation, guardBytes: guardSize, size: minimum, context: context)
+        let region = Region(base: base, reservation: reservation, guardBytes: guardSize, size: minimum, refusals: refusals)
         out.storeBytes(of: WTLinearMemory(env: Unmanaged.passRetained(region).toOpaque(),
                                           getMemory: getMemory, growMemory: growMemory, finalizer: release),
                        as: WTLinearMemory.self)
@@ -134,9 +118,9 @@ enum WasmtimeMemoryCreator {
         guard let env, case .success(let library) = WasmtimeLibrary.shared else { return nil }
         let region = Unmanaged<Region>.fromOpaque(env).takeUnretainedValue()
         func failure(_ text: String) -> OpaquePointer? { text.withCString { library.errorNew($0) } }
-        if let context = region.context, newSize > context.memoryCap {
-            context.refuse(newSize)
-            return failure("memory.grow to \(newSize) bytes refused: the memory cap is \(context.memoryCap) bytes")
+        if let refusals = region.refusals, newSize > refusals.memoryCap {
+            refusals.refuse(newSize)
+            return failure("memory.grow to \(newSize) bytes refused: the memory cap is \(refusals.memoryCap) bytes")
         }
         guard newSize <= region.reservation else {
             return failure("memory.grow to \(newSize) bytes is past the \(region.reservation) bytes reserved")

@@ -53,10 +53,10 @@ struct WasmtimeModule: WasmModule {
         if let declared = compiled.declared {
             let limits = engine.limits
             if let bytes = declared.memoryBytes.first(where: { $0 > UInt64(limits.memoryCap) }) {
-                throw .instantiation(reason: "its initial memory of \(bytes) bytes exceeds the memory cap of \(limits.memoryCap) bytes")
+                throw .initialMemoryOverCap(bytes: bytes, cap: limits.memoryCap)
             }
             if declared.tableElements.contains(where: { $0 > UInt64(limits.tableElementCap) }) {
-                throw .instantiation(reason: "its initial table exceeds the table cap of \(limits.tableElementCap) elements")
+                throw .initialTableOverCap(cap: limits.tableElementCap)
             }
             if let problem = declared.segmentProblem { throw .instantiation(reason: problem) }
         }
