@@ -76,3 +76,20 @@ struct HostFailure: Error {
     let name: ImportName
     let error: any Error
 }
+
+extension TrapReport {
+    /// Makes the report say that `failure` caused the trap: the import it
+    /// served, and why (a guest fault, a callback's own trap, or the host's error).
+    mutating func attribute(to failure: HostFailure) {
+        hostImport = failure.name
+        switch failure.error {
+        case let fault as GuestFault:
+            reason = .guestFault(fault)
+        case WasmError.trap(let inner), WasmError.poisoned(let inner):
+            // Fuel is the outermost call's budget: running out in a callback is running out here.
+            if case .outOfFuel = inner.reason { reason = inner.reason } else { reason = .callback(inner) }
+        case let other:
+            reason = .hostError(String(describing: other))
+        }
+    }
+}

@@ -122,16 +122,7 @@ final class WasmKitInstance: WasmInstance {
             report.reason = text.trapReason(fuelBudget: limits.fuelPerCall)
             report.backtrace = text.backtrace
         case let failure as HostFailure:
-            report.hostImport = failure.name
-            switch failure.error {
-            case let fault as GuestFault:
-                report.reason = .guestFault(fault)
-            case WasmError.trap(let inner), WasmError.poisoned(let inner):
-                // Fuel is the outermost call's budget: running out in a callback is running out here.
-                if case .outOfFuel = inner.reason { report.reason = inner.reason } else { report.reason = .callback(inner) }
-            case let other:
-                report.reason = .hostError(String(describing: other))
-            }
+            report.attribute(to: failure)
         default:
             break
         }

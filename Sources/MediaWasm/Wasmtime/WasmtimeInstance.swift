@@ -205,16 +205,7 @@ final class WasmtimeInstance: WasmInstance {
         var report = TrapReport(export: export, reason: .engine(message), refusedGrowth: memoryRefusals.refused, engine: engineName)
         if let failure = pendingFailure {
             pendingFailure = nil
-            report.hostImport = failure.name
-            switch failure.error {
-            case let fault as GuestFault:
-                report.reason = .guestFault(fault)
-            case WasmError.trap(let inner), WasmError.poisoned(let inner):
-                // Fuel is the outermost call's budget: running out in a callback is running out here.
-                if case .outOfFuel = inner.reason { report.reason = inner.reason } else { report.reason = .callback(inner) }
-            case let other:
-                report.reason = .hostError(String(describing: other))
-            }
+            report.attribute(to: failure)
             return report
         }
         // Wasmtime's text: "error while executing at wasm backtrace:", the
