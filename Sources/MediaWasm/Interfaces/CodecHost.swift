@@ -162,6 +162,44 @@ public enum CodecHost {
         }
     }
 
+    /// `[method]<decoder>.decode(chunk) -> result<_, media-error>` on the session `table` holds.
+    static func defineDecode<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
+                                _ decode: @escaping @Sendable (R, EncodedChunk) throws -> Void) {
+        module.define(field, WasmSignature([.i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32, .i64, .i32])) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
+            let session = try table(call.state).borrow(call.u32(0))
+            let chunk = try AppABI.encodedChunk(call, from: 1)
+            try AppABI.respond(instance, area: area) {
+                try decode(session, chunk)
+                try AppABI.storeOk(instance, area: area)
+            }
+        }
+    }
+
+    /// A method returning `result<list<record>, media-error>` that is always ok: `lower` puts
+    /// the session's records into guest memory and gives the list's pointer and count.
+    static func defineListGetter<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
+                                    _ lower: @escaping @Sendable (any WasmInstance, R) throws -> (pointer: UInt32, count: UInt32)) {
+        module.define(field, i32s(2)) { call in
+            let instance = call.instance
+            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
+            let session = try table(call.state).borrow(call.u32(0))
+            let list = try lower(instance, session)
+            let memory = try AppABI.memory(instance)
+            try memory.store(UInt8(0), at: area)
+            try memory.store(list.pointer, at: area + 4)
+            try memory.store(list.count, at: area + 8)
+        }
+    }
+
+    /// `[resource-drop]<resource>`: removes the handle from `table`.
+    static func defineDrop<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>) {
+        module.define(field, i32s(1)) { call in
+            try table(call.state).drop(call.u32(0))
+        }
+    }
+
     // MARK: - video-encoder
 
     static func defineVideoEncoder(_ module: inout HostModule) {
@@ -198,9 +236,7 @@ public enum CodecHost {
             try AppABI.memory(instance).store(UInt8(config == nil ? 0 : 1), at: area)
             if let config { try AppABI.storeVideoDecoderConfig(instance, config, description: description, at: area + 4) }
         }
-        module.define("[resource-drop]video-encoder", i32s(1)) { call in
-            try call.state[VideoEncoders.self].drop(call.u32(0))
-        }
+        defineDrop(&module, "[resource-drop]video-encoder", { $0[VideoEncoders.self] })
     }
 
     // MARK: - video-decoder
@@ -214,33 +250,15 @@ public enum CodecHost {
             }
             call.setResult(try call.state[VideoDecoders.self].insert(decoder))
         }
-        module.define("[method]video-decoder.decode", WasmSignature([.i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32, .i64, .i32])) { call in
-            let instance = call.instance
-            let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
-            let decoder = try call.state[VideoDecoders.self].borrow(call.u32(0))
-            let chunk = try AppABI.encodedChunk(call, from: 1)
-            try AppABI.respond(instance, area: area) {
-                try decoder.decode(chunk)
-                try AppABI.storeOk(instance, area: area)
-            }
-        }
-        module.define("[method]video-decoder.get-decoded-frames", i32s(2)) { call in
-            let instance = call.instance
-            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
-            let decoder = try call.state[VideoDecoders.self].borrow(call.u32(0))
-            let list = try AppFrames.lowerVideoFrames(instance, decoder.takeDecodedFrames())
-            let memory = try AppABI.memory(instance)
-            try memory.store(UInt8(0), at: area)
-            try memory.store(list.pointer, at: area + 4)
-            try memory.store(list.count, at: area + 8)
+        defineDecode(&module, "[method]video-decoder.decode", { $0[VideoDecoders.self] }) { try $0.decode($1) }
+        defineListGetter(&module, "[method]video-decoder.get-decoded-frames", { $0[VideoDecoders.self] }) {
+            try AppFrames.lowerVideoFrames($0, $1.takeDecodedFrames())
         }
         defineResultMethod(&module, "[method]video-decoder.flush", { $0[VideoDecoders.self] }) { try $0.flush() }
         module.define("[method]video-decoder.reset", i32s(1)) { call in
             try call.state[VideoDecoders.self].borrow(call.u32(0)).reset()
         }
-        module.define("[resource-drop]video-decoder", i32s(1)) { call in
-            try call.state[VideoDecoders.self].drop(call.u32(0))
-        }
+        defineDrop(&module, "[resource-drop]video-decoder", { $0[VideoDecoders.self] })
     }
 
     // MARK: - audio-encoder
@@ -278,9 +296,7 @@ public enum CodecHost {
             try AppABI.memory(instance).store(UInt8(config == nil ? 0 : 1), at: area)
             if let config { try AppABI.storeAudioDecoderConfig(instance, config, description: description, at: area + 4) }
         }
-        module.define("[resource-drop]audio-encoder", i32s(1)) { call in
-            try call.state[AudioEncoders.self].drop(call.u32(0))
-        }
+        defineDrop(&module, "[resource-drop]audio-encoder", { $0[AudioEncoders.self] })
     }
 
     // MARK: - audio-decoder
@@ -294,33 +310,15 @@ public enum CodecHost {
             }
             call.setResult(try call.state[AudioDecoders.self].insert(decoder))
         }
-        module.define("[method]audio-decoder.decode", WasmSignature([.i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32, .i64, .i32])) { call in
-            let instance = call.instance
-            let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
-            let decoder = try call.state[AudioDecoders.self].borrow(call.u32(0))
-            let chunk = try AppABI.encodedChunk(call, from: 1)
-            try AppABI.respond(instance, area: area) {
-                try decoder.decode(chunk)
-                try AppABI.storeOk(instance, area: area)
-            }
-        }
-        module.define("[method]audio-decoder.get-decoded-audio", i32s(2)) { call in
-            let instance = call.instance
-            let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
-            let decoder = try call.state[AudioDecoders.self].borrow(call.u32(0))
-            let list = try AppFrames.lowerAudioData(instance, decoder.takeDecodedAudio())
-            let memory = try AppABI.memory(instance)
-            try memory.store(UInt8(0), at: area)
-            try memory.store(list.pointer, at: area + 4)
-            try memory.store(list.count, at: area + 8)
+        defineDecode(&module, "[method]audio-decoder.decode", { $0[AudioDecoders.self] }) { try $0.decode($1) }
+        defineListGetter(&module, "[method]audio-decoder.get-decoded-audio", { $0[AudioDecoders.self] }) {
+            try AppFrames.lowerAudioData($0, $1.takeDecodedAudio())
         }
         defineResultMethod(&module, "[method]audio-decoder.flush", { $0[AudioDecoders.self] }) { try $0.flush() }
         module.define("[method]audio-decoder.reset", i32s(1)) { call in
             try call.state[AudioDecoders.self].borrow(call.u32(0)).reset()
         }
-        module.define("[resource-drop]audio-decoder", i32s(1)) { call in
-            try call.state[AudioDecoders.self].drop(call.u32(0))
-        }
+        defineDrop(&module, "[resource-drop]audio-decoder", { $0[AudioDecoders.self] })
     }
 }
 
