@@ -249,31 +249,29 @@ public final class GuestProcessor {
     }
 
     private func videoList(_ function: String, _ args: [WasmValue]) throws(GuestProcessorError) -> [VideoFrame] {
-        try guarded(function) { () throws(WasmError) in
-            try instance.call(world.export(function), args) { (results) throws(GuestFault) -> [VideoFrame] in
-                let memory = try self.memory()
-                let (q, n) = try listHeader(pointerResult(results), elementSize: MediaRecords.videoFrameSize,
-                                            alignment: MediaRecords.videoFrameAlignment, memory: memory)
-                var frames: [VideoFrame] = []
-                for i in 0..<n {
-                    frames.append(try MediaRecords.liftVideoFrame(at: q + i * MediaRecords.videoFrameSize, in: memory, state: instance.state))
-                }
-                return frames
-            }
-        }
+        try recordList(function, args, size: MediaRecords.videoFrameSize, alignment: MediaRecords.videoFrameAlignment,
+                       lift: MediaRecords.liftVideoFrame(at:in:state:))
     }
 
     private func audioList(_ function: String, _ args: [WasmValue]) throws(GuestProcessorError) -> [AudioData] {
+        try recordList(function, args, size: MediaRecords.audioDataSize, alignment: MediaRecords.audioDataAlignment,
+                       lift: MediaRecords.liftAudioData(at:in:state:))
+    }
+
+    /// Calls `function` and lifts the `list<record>` it returns, each record
+    /// `size` bytes aligned to `alignment`, with `lift`.
+    private func recordList<Record>(_ function: String, _ args: [WasmValue], size: UInt32, alignment: UInt32,
+                                    lift: @escaping (UInt32, GuestMemory, InstanceState) throws(GuestFault) -> Record)
+        throws(GuestProcessorError) -> [Record] {
         try guarded(function) { () throws(WasmError) in
-            try instance.call(world.export(function), args) { (results) throws(GuestFault) -> [AudioData] in
+            try instance.call(world.export(function), args) { (results) throws(GuestFault) -> [Record] in
                 let memory = try self.memory()
-                let (q, n) = try listHeader(pointerResult(results), elementSize: MediaRecords.audioDataSize,
-                                            alignment: MediaRecords.audioDataAlignment, memory: memory)
-                var out: [AudioData] = []
+                let (q, n) = try listHeader(pointerResult(results), elementSize: size, alignment: alignment, memory: memory)
+                var records: [Record] = []
                 for i in 0..<n {
-                    out.append(try MediaRecords.liftAudioData(at: q + i * MediaRecords.audioDataSize, in: memory, state: instance.state))
+                    records.append(try lift(q + i * size, memory, instance.state))
                 }
-                return out
+                return records
             }
         }
     }
