@@ -10,7 +10,7 @@ struct Guest: ParsableCommand {
 }
 
 /// `wasi-media guest run MODULE.wasm [--dir PATH] [--dir-ro PATH] [--grant codec,container,…]
-/// [--device ID] [--allow-url PREFIX] [--fuel N] [--memory BYTES] -- ARGS…`
+/// [--device ID] [--allow-url PREFIX] [--fuel N] [--memory BYTES] [--host-memory SIZE] [--time-limit SECONDS] -- ARGS…`
 ///
 /// Exit status: 0 when `run` returns ok; 1 when it returns an error (the
 /// message on stderr); 2 when the guest traps (the trap report on stderr)
@@ -35,6 +35,12 @@ struct GuestRun: ParsableCommand {
     @Option(name: .customLong("allow-url"), help: "A URL prefix demuxer.open may read (repeatable).") var urlPrefixes: [String] = []
     @Option(help: "Fuel for the run call (about one unit per instruction); default unlimited.") var fuel: UInt64?
     @Option(help: "The most linear memory the guest may have, in bytes (default 268435456).") var memory: Int?
+    @Option(name: .customLong("host-memory"),
+            help: "The most memory the host may hold for the guest (buffers, codecs, containers, queued data): bytes, or a number with KiB, MiB or GiB (default \(WasmLimits.defaultHostMemory >> 20)MiB).")
+    var hostMemory: String?
+    @Option(name: .customLong("time-limit"),
+            help: "Wall-clock limit of the run call in seconds, time in host imports included (default: none, the run is the whole program).")
+    var timeLimit: String?
     @Option(help: "The engine to run the guest on: \(Engines.names.joined(separator: ", ")) (auto: wasmtime where libwasmtime loads, wasmkit otherwise).")
     var engine = "auto"
     @Argument(parsing: .postTerminator, help: "Arguments passed to the guest's run.") var arguments: [String] = []
@@ -58,6 +64,12 @@ struct GuestRun: ParsableCommand {
             problems.append("--grant: unknown interface '\(name)' (\(MediaAppHost.interfaces.joined(separator: ", ")))")
         }
         if let memory, memory <= 0 { problems.append("--memory: must be a positive number of bytes") }
+        if let hostMemory, WasmLimits.byteCount(hostMemory) == nil {
+            problems.append("--host-memory: '\(hostMemory)' is not a size (bytes, or a number with KiB, MiB or GiB)")
+        }
+        if let timeLimit, WasmLimits.timeLimit(seconds: timeLimit) == nil {
+            problems.append("--time-limit: '\(timeLimit)' is not a number of seconds (0 for none)")
+        }
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
         let host = MediaAppHost(files: files, devices: access)
         return (host, grants.isEmpty ? host.allGrants : Set(names.map { Grant($0) }))
@@ -72,6 +84,9 @@ struct GuestRun: ParsableCommand {
         var limits = WasmLimits.standard
         limits.fuelPerCall = fuel
         if let memory { limits.memoryCap = memory }
+        if let hostMemory, let bytes = WasmLimits.byteCount(hostMemory) { limits.hostMemory = bytes }
+        // The run call is the whole program: no time limit unless asked for.
+        limits.timeLimit = timeLimit.flatMap { WasmLimits.timeLimit(seconds: $0) } ?? nil
         let runner: any WasmEngine
         do { runner = try Engines.make(engine, limits: limits) } catch {
             printError("error: --engine: \(error.message)")

@@ -28,6 +28,10 @@ public struct WasmElementFactory: RunnableElementFactory {
                        doc: "fuel per call into the guest (about one unit per instruction); 0 for no limit"),
         PropertySchema("memory", .string, default: "\(WasmLimits.defaultMemoryCap >> 20)MiB",
                        doc: "cap on the guest's linear memory: bytes, or a number with KiB, MiB or GiB"),
+        PropertySchema("host-memory", .string, default: "\(WasmLimits.defaultHostMemory >> 20)MiB",
+                       doc: "cap on the memory the host holds for the guest (its media buffers): bytes, or a number with KiB, MiB or GiB"),
+        PropertySchema("time-limit", .double(0...1e9), default: String(Int(WasmLimits.defaultTimeLimit.components.seconds)),
+                       doc: "wall-clock limit of one call into the guest, in seconds, time in host imports included; 0 for no limit"),
         PropertySchema("on-error", .choice(GuestErrorPolicy.allCases.map(\.rawValue)), default: GuestErrorPolicy.stop.rawValue,
                        doc: "when the guest traps: stop the pipeline, skip the item (warning), or pass it on unchanged (warning)"),
         PropertySchema("engine", .choice(GuestProcessor.engineNames), default: "auto",
@@ -82,11 +86,18 @@ struct WasmElementSettings {
         options.grants = Set(grants.map { Grant($0) })
         let fuel = p.int("fuel") ?? Int(WasmLimits.defaultFuelPerCall)
         options.limits.fuelPerCall = fuel == 0 ? nil : UInt64(fuel)
-        if let cap = Self.byteCount(p.string("memory") ?? "") {
+        if let cap = WasmLimits.byteCount(p.string("memory") ?? "") {
             options.limits.memoryCap = cap
         } else {
             problems.append("memory: '\(p.string("memory") ?? "")' is not a size (bytes, or a number with KiB, MiB or GiB)")
         }
+        if let cap = WasmLimits.byteCount(p.string("host-memory") ?? "") {
+            options.limits.hostMemory = cap
+        } else {
+            problems.append("host-memory: '\(p.string("host-memory") ?? "")' is not a size (bytes, or a number with KiB, MiB or GiB)")
+        }
+        let seconds = p.double("time-limit") ?? Double(WasmLimits.defaultTimeLimit.components.seconds)
+        options.limits.timeLimit = seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded(.up)))
         switch Self.pairs(p.string("props") ?? "") {
         case .success(let pairs): options.properties = pairs
         case .failure(let problem): problems.append(problem.message)
@@ -114,17 +125,6 @@ struct WasmElementSettings {
         return .success(pairs)
     }
 
-    /// Bytes from `1048576`, `64MiB`, `64M`, `512KiB`, `1GiB`.
-    static func byteCount(_ text: String) -> Int? {
-        let t = text.trimmingSpaces
-        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
-        for (suffix, scale) in units where t.hasSuffix(suffix) {
-            guard let n = Int(t.dropLast(suffix.count).trimmingSpaces), n > 0, n <= Int(Int32.max) else { return nil }
-            return n * scale
-        }
-        guard let n = Int(t), n > 0 else { return nil }
-        return n
-    }
 }
 
 extension StringProtocol {

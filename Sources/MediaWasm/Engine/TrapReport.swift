@@ -12,6 +12,8 @@ public enum TrapReason: Sendable, Hashable, CustomStringConvertible {
     case stackOverflow
     /// The call used up its fuel budget (see ``WasmLimits/fuelPerCall``).
     case outOfFuel(budget: UInt64)
+    /// The call ran past its wall-clock limit (see ``WasmLimits/timeLimit``).
+    case timeLimit(Duration)
     /// The host refused what the guest passed to an import (bad pointer, handle, UTF-8...).
     case guestFault(GuestFault)
     /// An import failed for a reason of the host's own (its error's description).
@@ -24,6 +26,14 @@ public enum TrapReason: Sendable, Hashable, CustomStringConvertible {
     /// Anything else the engine reported (table access, indirect calls...), in its words.
     case engine(String)
 
+    /// `2 s`, `0.25 s`: a duration as the reports print it.
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(whole) s" }
+        let value = Double(whole) + Double(attoseconds) / 1e18
+        return "\((value * 1000).rounded() / 1000) s"
+    }
+
     public var description: String {
         switch self {
         case .unreachable: "unreachable executed"
@@ -33,6 +43,7 @@ public enum TrapReason: Sendable, Hashable, CustomStringConvertible {
         case .invalidConversionToInteger: "invalid conversion to integer"
         case .stackOverflow: "call stack exhausted"
         case .outOfFuel(let budget): "fuel budget of \(budget) exhausted"
+        case .timeLimit(let limit): "time limit of \(TrapReason.seconds(limit)) exceeded"
         case .guestFault(let fault): fault.description
         case .hostError(let message): "host error: \(message)"
         case .callback(let report): "the host's call back into the guest failed: \(report)"
@@ -97,6 +108,9 @@ public struct TrapReport: Sendable, Hashable, CustomStringConvertible {
         var text: String
         if case .outOfFuel(let budget) = reason {
             text = "guest exceeded its fuel budget of \(budget) in `\(export)`"
+            if let hostImport { text += " while the host served `\(hostImport)`" }
+        } else if case .timeLimit(let limit) = reason {
+            text = "guest exceeded its time limit of \(TrapReason.seconds(limit)) in `\(export)`"
             if let hostImport { text += " while the host served `\(hostImport)`" }
         } else {
             text = "guest trapped in `\(export)`"

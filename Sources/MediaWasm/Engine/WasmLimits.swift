@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// What one guest instance may consume. Every engine enforces all of them.
 ///
 /// Set per instance at instantiation; an engine's ``WasmEngine/limits`` are
@@ -29,6 +31,26 @@ public struct WasmLimits: Sendable, Hashable {
     /// depth 1). (Default: ``defaultMaxNestedCalls``.)
     public var maxNestedCalls: Int
 
+    /// The most host memory the host may hold on this instance's behalf, in
+    /// bytes: media buffers the guest made, codec and container sessions,
+    /// queued chunks, frames and audio, output waiting to be collected.
+    /// (Default: ``defaultHostMemory``.)
+    ///
+    /// Every import that would make the host hold more checks first and
+    /// answers `media-error` (or traps, where the import cannot return an
+    /// error) instead of growing. See docs/security.md for what is charged.
+    public var hostMemory: Int
+
+    /// The longest one outermost call into the guest may take, wall-clock
+    /// time spent in host imports included; nil is unlimited.
+    /// (Default: ``defaultTimeLimit``.)
+    ///
+    /// A call past it traps with ``TrapReason/timeLimit(seconds:)``. On
+    /// Wasmtime the guest's own code is interrupted (epoch interruption);
+    /// on both engines every host import checks it on entry, and waits
+    /// (`clock.wait-until`) wake at it.
+    public var timeLimit: Duration?
+
     /// 2,000,000,000 units: about 4 s of guest code on WasmKit here, far
     /// more than a 4K frame's worth of per-pixel work, yet it stops a
     /// runaway guest in bounded time.
@@ -37,19 +59,49 @@ public struct WasmLimits: Sendable, Hashable {
     public static let defaultMemoryCap = 256 << 20
     /// 100,000 elements.
     public static let defaultTableElementCap = 100_000
+    /// 1 GiB: a few 4K decoders or encoders and their frames.
+    public static let defaultHostMemory = 1 << 30
+    /// 30 s per call: far more than any frame's work, short enough that a
+    /// stuck guest does not hold a pipeline for long.
+    public static let defaultTimeLimit: Duration = .seconds(30)
     /// 8 levels.
     public static let defaultMaxNestedCalls = 8
 
     public init(fuelPerCall: UInt64? = Self.defaultFuelPerCall,
                 memoryCap: Int = Self.defaultMemoryCap,
                 tableElementCap: Int = Self.defaultTableElementCap,
-                maxNestedCalls: Int = Self.defaultMaxNestedCalls) {
+                maxNestedCalls: Int = Self.defaultMaxNestedCalls,
+                hostMemory: Int = Self.defaultHostMemory,
+                timeLimit: Duration? = Self.defaultTimeLimit) {
         self.fuelPerCall = fuelPerCall
         self.memoryCap = memoryCap
         self.tableElementCap = tableElementCap
         self.maxNestedCalls = maxNestedCalls
+        self.hostMemory = hostMemory
+        self.timeLimit = timeLimit
     }
 
     /// The defaults.
     public static let standard = WasmLimits()
+}
+
+extension WasmLimits {
+    /// Bytes from `1048576`, `64MiB`, `64M`, `512KiB`, `1GiB` (at most 2^31 - 1 of a unit); nil for anything else.
+    public static func byteCount(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        for (suffix, scale) in units where t.hasSuffix(suffix) {
+            guard let n = Int(t.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n > 0, n <= Int(Int32.max) else { return nil }
+            return n * scale
+        }
+        guard let n = Int(t), n > 0 else { return nil }
+        return n
+    }
+
+    /// A time limit from seconds (`30`, `0.5`); `0` means none. Nil for anything else.
+    public static func timeLimit(seconds text: String) -> Duration?? {
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0, value <= 1e9 else { return nil }
+        if value == 0 { return .some(nil) }
+        return .some(.milliseconds(Int64((value * 1000).rounded(.up))))
+    }
 }
