@@ -28,6 +28,10 @@ public enum GuestFault: Error, Sendable, Hashable, CustomStringConvertible {
     case tooManyHandles(resource: String, limit: Int)
     /// A value the interface does not allow (an enum case out of range, a bad flag...).
     case invalidValue(String)
+    /// The guest called an import while the host was running one of its
+    /// canonical-ABI functions (`cabi_realloc`, `cabi_post_*`), which the
+    /// component model forbids (the "may leave" rule).
+    case importDuringCallback(callback: String)
 
     public var description: String {
         switch self {
@@ -56,6 +60,9 @@ public enum GuestFault: Error, Sendable, Hashable, CustomStringConvertible {
             "the guest already holds \(limit) \(resource) handles, the most allowed"
         case .invalidValue(let text):
             text
+        case .importDuringCallback(let callback):
+            "the guest called an import from inside its `\(callback)`, which the canonical ABI forbids "
+                + "(a guest may not call the host while the host is lowering values into it or releasing them)"
         }
     }
 }

@@ -70,6 +70,31 @@ public struct HostCall: ~Copyable {
     public func setResult(_ value: Double, at index: Int = 0) { results[index] = value.bitPattern }
 }
 
+/// A limit the host enforces around imports, passed.
+enum HostLimitExceeded: Error {
+    /// Fuel ran out when the host charged the work of an import (bytes copied).
+    case fuel(budget: UInt64)
+    /// The outermost call's deadline passed.
+    case timeLimit(Duration)
+}
+
+extension HostFunction {
+    /// Runs the function for a guest, with the checks every engine makes
+    /// around an import: the guest may not call it from inside a
+    /// canonical-ABI callback, nor once the call's time limit has passed.
+    /// Charging the bytes it copied to fuel is the engine's part, after it returns.
+    func serve(_ call: borrowing HostCall) throws {
+        let state = call.instance.state
+        if let callback = state.canonicalCallback {
+            throw GuestFault.importDuringCallback(callback: callback)
+        }
+        if let deadline = state.deadline, ContinuousClock.now >= deadline {
+            throw HostLimitExceeded.timeLimit(call.instance.limits.timeLimit ?? .zero)
+        }
+        try body(call)
+    }
+}
+
 /// What a host function threw, with the import it was serving. Travels
 /// through the engine as an opaque error and becomes a ``TrapReport``.
 struct HostFailure: Error {
@@ -85,9 +110,16 @@ extension TrapReport {
         switch failure.error {
         case let fault as GuestFault:
             reason = .guestFault(fault)
+        case HostLimitExceeded.fuel(let budget):
+            reason = .outOfFuel(budget: budget)
+        case HostLimitExceeded.timeLimit(let limit):
+            reason = .timeLimit(limit)
         case WasmError.trap(let inner), WasmError.poisoned(let inner):
-            // Fuel is the outermost call's budget: running out in a callback is running out here.
-            if case .outOfFuel = inner.reason { reason = inner.reason } else { reason = .callback(inner) }
+            // Fuel and time are the outermost call's budgets: running out in a callback is running out here.
+            switch inner.reason {
+            case .outOfFuel, .timeLimit: reason = inner.reason
+            default: reason = .callback(inner)
+            }
         case let other:
             reason = .hostError(String(describing: other))
         }

@@ -58,7 +58,7 @@ public enum ClockHost {
             let clock = try call.state[Clocks.self].borrow(call.u32(0))
             let target = call.s64(1)
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
-                let late = try waitUntil(clock, target)
+                let late = try waitUntil(clock, target, deadline: instance.state.deadline, limit: instance.limits.timeLimit)
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(late, at: area + 8)
@@ -71,7 +71,11 @@ public enum ClockHost {
     }
 
     /// Blocks until `clock` reaches `target` (µs) and returns how late it was.
-    static func waitUntil(_ clock: MediaClock, _ target: Int64) throws(AppABI.Failure) -> UInt64 {
+    ///
+    /// Wakes at `deadline` (the guest call's time limit) if that comes first
+    /// and throws ``HostLimitExceeded/timeLimit(_:)``, which traps the guest.
+    static func waitUntil(_ clock: MediaClock, _ target: Int64,
+                          deadline: ContinuousClock.Instant? = nil, limit: Duration? = nil) throws -> UInt64 {
         var now = clock.now()
         if now >= target { return UInt64(now - target) }
         guard clock.isRunning else {
@@ -83,7 +87,13 @@ public enum ClockHost {
         let rate = max(clock.rate.doubleValue, 1e-6)
         while now < target {
             // Source time left, at most a second per sleep (a seek or rate change cannot happen meanwhile).
-            let remaining = min(Double(target - now) / rate, 1_000_000)
+            var remaining = min(Double(target - now) / rate, 1_000_000)
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { throw HostLimitExceeded.timeLimit(limit ?? .zero) }
+                let (seconds, attoseconds) = left.components
+                remaining = min(remaining, Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
+            }
             var pause = timespec(tv_sec: Int(remaining / 1_000_000), tv_nsec: Int(remaining.truncatingRemainder(dividingBy: 1_000_000) * 1000))
             if pause.tv_sec == 0 && pause.tv_nsec < 1000 { pause.tv_nsec = 1000 }
             nanosleep(&pause, nil)

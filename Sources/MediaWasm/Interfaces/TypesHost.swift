@@ -73,6 +73,11 @@ public enum TypesHost {
             }
             let pointer = try call.instance.allocate(size: UInt32(length), alignment: 1)
             let memory = try call.memory()
+            // The guest cannot call imports from cabi_realloc, so the buffer is as it was checked;
+            // checked again all the same, since the bytes below are the host's.
+            guard offset + length <= UInt64(box.buffer.size) else {
+                throw GuestFault.invalidValue("media-buffer.read: the buffer changed while the host was allocating in the guest")
+            }
             try box.buffer.withUnsafeBytes { (raw) throws(GuestFault) in
                 let source = UnsafeRawBufferPointer(rebasing: raw[Int(offset)..<Int(offset + length)])
                 try memory.write(source, at: pointer)

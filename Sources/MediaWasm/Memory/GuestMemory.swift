@@ -13,9 +13,12 @@
 /// closure must not call into the guest.
 public struct GuestMemory {
     let backend: any LinearMemoryBackend
+    /// Where the bytes copied are counted, to be charged to the guest's fuel.
+    let meter: HostWorkMeter?
 
-    init(_ backend: any LinearMemoryBackend) {
+    init(_ backend: any LinearMemoryBackend, meter: HostWorkMeter? = nil) {
         self.backend = backend
+        self.meter = meter
     }
 
     /// The current size of the memory in bytes (a multiple of 64 KiB). It only grows.
@@ -62,6 +65,7 @@ public struct GuestMemory {
     /// Copies `count` bytes out of the guest.
     public func read(at pointer: UInt32, count: UInt32) throws(GuestFault) -> [UInt8] {
         let range = try range(at: pointer, count: count)
+        meter?.bytes &+= UInt64(range.count)
         return [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
             copyOut(range, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = range.count
@@ -71,12 +75,14 @@ public struct GuestMemory {
     /// Copies `destination.count` bytes from `pointer` into `destination`.
     public func copy(from pointer: UInt32, into destination: UnsafeMutableRawBufferPointer) throws(GuestFault) {
         let range = try range(at: UInt64(pointer), count: UInt64(destination.count))
+        meter?.bytes &+= UInt64(range.count)
         copyOut(range, into: destination)
     }
 
     /// Copies `source` into the guest at `pointer`.
     public func write(_ source: UnsafeRawBufferPointer, at pointer: UInt32) throws(GuestFault) {
         let range = try range(at: UInt64(pointer), count: UInt64(source.count))
+        meter?.bytes &+= UInt64(range.count)
         guard !range.isEmpty, let base = source.baseAddress else { return }
         backend.withUnsafeBytes(in: range) { $0.copyMemory(from: UnsafeRawBufferPointer(start: base, count: range.count)) }
     }
@@ -93,6 +99,7 @@ public struct GuestMemory {
     /// `string`). Invalid UTF-8 throws ``GuestFault/invalidUTF8(pointer:length:)``.
     public func readString(at pointer: UInt32, byteCount: UInt32) throws(GuestFault) -> String {
         let range = try range(at: pointer, count: byteCount)
+        meter?.bytes &+= UInt64(range.count)
         let text: String? = backend.withUnsafeBytes(in: range) { raw in
             String(validating: UnsafeRawBufferPointer(raw).bindMemory(to: UInt8.self), as: UTF8.self)
         }
@@ -106,6 +113,7 @@ public struct GuestMemory {
     public func withBytes<R>(at pointer: UInt32, count: UInt32,
                              _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let range = try range(at: pointer, count: count)
+        meter?.bytes &+= UInt64(range.count)
         return try backend.withUnsafeBytes(in: range) { try body(UnsafeRawBufferPointer($0)) }
     }
 
@@ -115,6 +123,7 @@ public struct GuestMemory {
     public func withMutableBytes<R>(at pointer: UInt32, count: UInt32,
                                     _ body: (UnsafeMutableRawBufferPointer) throws -> R) throws -> R {
         let range = try range(at: pointer, count: count)
+        meter?.bytes &+= UInt64(range.count)
         return try backend.withUnsafeBytes(in: range, body)
     }
 

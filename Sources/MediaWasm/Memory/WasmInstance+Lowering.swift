@@ -22,7 +22,7 @@ extension WasmInstance {
     public func allocate(size: UInt32, alignment: UInt32) throws(WasmError) -> UInt32 {
         guard let memory else { throw fault(.noMemory) }
         guard signature(of: Self.reallocExport) == Self.reallocSignature else { throw fault(.noRealloc) }
-        let results = try call(Self.reallocExport, [.i32(0), .i32(0), .i32(alignment), .i32(size)])
+        let results = try callCanonical(Self.reallocExport, [.i32(0), .i32(0), .i32(alignment), .i32(size)])
         guard results.count == 1, case .i32(let pointer) = results[0] else { throw fault(.noRealloc) }
         do {
             try memory.requireAligned(pointer, to: alignment)
@@ -91,9 +91,20 @@ extension WasmInstance {
         do { lifted = try lift(results) } catch { throw fault(error, in: export) }
         let post = "cabi_post_" + export
         if signature(of: post) != nil {
-            _ = try call(post, results)
+            _ = try callCanonical(post, results)
         }
         return lifted
+    }
+
+    /// Calls one of the guest's canonical-ABI functions (`cabi_realloc`,
+    /// `cabi_post_*`): while it runs, any import the guest calls traps
+    /// (``GuestFault/importDuringCallback(callback:)``), so no host state can
+    /// change under the host function that asked for it.
+    func callCanonical(_ export: String, _ arguments: [WasmValue]) throws(WasmError) -> [WasmValue] {
+        let outer = state.canonicalCallback
+        state.canonicalCallback = export
+        defer { state.canonicalCallback = outer }
+        return try call(export, arguments)
     }
 
     /// Poisons the instance with a trap report for `fault` and returns the error to throw.

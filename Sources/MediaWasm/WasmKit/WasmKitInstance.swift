@@ -1,4 +1,5 @@
 @_spi(Fuzzing) import WasmKit
+import Synchronization
 
 /// A guest instance on WasmKit: one `Store` of its own (so fuel, the memory
 /// cap and traps never reach another instance), the guest's exports, and
@@ -27,7 +28,10 @@ final class WasmKitInstance: WasmInstance {
         init(engine: Engine) { stack = ExecutionStack(engine: engine) }
     }
 
-    var memory: GuestMemory? { linearMemory.map { GuestMemory(WasmKitMemory(memory: $0)) } }
+    var memory: GuestMemory? { linearMemory.map { GuestMemory(WasmKitMemory(memory: $0), meter: state.work) } }
+
+    /// Set by the deadline watchdog when it emptied the fuel of a call past its time limit.
+    private let timedOut = Atomic<Bool>(false)
 
     init(module: WasmKitModule, host: HostImports, limits: WasmLimits) throws(WasmError) {
         self.limits = limits
@@ -88,17 +92,24 @@ final class WasmKitInstance: WasmInstance {
         let function = functions[export]!.function
 
         let outermost = depth == 0
+        var watch: DeadlineWatchdog.Registration?
         if outermost {
             limiter.reset()
             store.fuel = limits.fuelPerCall.map { Fuel(remaining: $0) }
+            timedOut.store(false, ordering: .relaxed)
+            watch = startClock()
         }
         while stacks.count <= depth { stacks.append(StackBox(engine: store.engine)) }
         let box = stacks[depth]
         depth += 1
         defer {
             depth -= 1
-            if outermost, let budget = limits.fuelPerCall, let left = store.fuel?.remaining {
-                fuelUsedByLastCall = budget - min(left, budget)
+            if outermost {
+                if let watch { DeadlineWatchdog.shared.cancel(watch) }
+                state.deadline = nil
+                if let budget = limits.fuelPerCall, let left = store.fuel?.remaining {
+                    fuelUsedByLastCall = timedOut.load(ordering: .relaxed) ? nil : budget - min(left, budget)
+                }
             }
         }
         let values: [Value]
@@ -112,6 +123,28 @@ final class WasmKitInstance: WasmInstance {
         return zip(values, signature.results).map { WasmValue(rawBits: $0.rawBits, type: $1) }
     }
 
+    /// Sets the outermost call's deadline and has the watchdog stop the
+    /// interpreter at it: it empties the store's fuel, which the interpreter
+    /// checks at every block (the fuel cell is a plain 64-bit word; the
+    /// watchdog writes it from its own thread and repeats the write until
+    /// the call ends, in case the interpreter's own update overwrote it).
+    private func startClock() -> DeadlineWatchdog.Registration? {
+        guard let limit = limits.timeLimit else {
+            state.deadline = nil
+            return nil
+        }
+        let deadline = ContinuousClock.now + limit
+        state.deadline = deadline
+        let target = UnsafeStore(store: store)
+        return DeadlineWatchdog.shared.register(deadline: deadline) { [unowned self] in
+            self.timedOut.store(true, ordering: .relaxed)
+            target.store.fuel = Fuel(remaining: 0)
+        }
+    }
+
+    /// The store, for the watchdog's thread (see ``startClock()``).
+    private struct UnsafeStore: @unchecked Sendable { let store: Store }
+
     /// The trap report for what a call into the guest threw.
     private func report(for error: any Error, export: String) -> TrapReport {
         var report = TrapReport(export: export, reason: .engine(String(describing: error)),
@@ -120,6 +153,9 @@ final class WasmKitInstance: WasmInstance {
         case let trap as Trap:
             let text = WasmKitTrapText(trap)
             report.reason = text.trapReason(fuelBudget: limits.fuelPerCall)
+            if timedOut.load(ordering: .relaxed), case .outOfFuel = report.reason, let limit = limits.timeLimit {
+                report.reason = .timeLimit(limit)
+            }
             report.backtrace = text.backtrace
         case let failure as HostFailure:
             report.attribute(to: failure)
@@ -146,8 +182,10 @@ final class WasmKitInstance: WasmInstance {
             let out = UnsafeMutableBufferPointer(rebasing: slots[parameters.count...])
             let call = HostCall(name: function.name, instance: self,
                                 parameters: UnsafeBufferPointer(rebasing: slots[..<parameters.count]), results: out)
+            state.work.bytes = 0
             do {
-                try function.body(call)
+                try function.serve(call)
+                try chargeHostWork()
             } catch {
                 throw HostFailure(name: function.name, error: error)
             }
@@ -155,5 +193,17 @@ final class WasmKitInstance: WasmInstance {
                 results[index] = Value(rawBits: out[index], type: resultTypes[index])
             }
         }
+    }
+
+    /// Charges the bytes the import copied to the call's fuel; throws
+    /// ``HostLimitExceeded/fuel(budget:)`` (leaving none) when there is not enough.
+    private func chargeHostWork() throws(HostLimitExceeded) {
+        let cost = state.work.takeFuel()
+        guard cost > 0, let budget = limits.fuelPerCall, let left = store.fuel?.remaining else { return }
+        guard left >= cost else {
+            store.fuel = Fuel(remaining: 0)
+            throw .fuel(budget: budget)
+        }
+        store.fuel = Fuel(remaining: left - cost)
     }
 }

@@ -33,7 +33,8 @@ public struct WasmtimeEngine: WasmEngine {
     }
 
     /// The process's one Wasmtime engine, made on first use: fuel metering
-    /// on, linear memories from ``WasmtimeMemoryCreator``. One engine, so
+    /// and epoch interruption on, multi-memory off, linear memories from
+    /// ``WasmtimeMemoryCreator``. One engine, so
     /// that a module compiled for one `WasmtimeEngine` value (whatever its
     /// limits) is in the cache for all of them.
     static let sharedEngine: EngineBox? = {
@@ -45,6 +46,10 @@ public struct WasmtimeEngine: WasmEngine {
         library.configHostMemoryCreatorSet(config, &creator)
         // Copy-on-write images need Wasmtime's own mmap memories: data segments are copied instead.
         library.configMemoryInitCowSet(config, false)
+        // One memory per guest: the memory cap applies to each memory, so several would multiply it.
+        library.configMultiMemorySet(config, false)
+        // Time limits: the deadline watchdog bumps the epoch, and running code calls back into its instance.
+        library.configEpochInterruptionSet(config, true)
         // The engine takes the configuration over.
         guard let engine = library.engineNewWithConfig(config) else { return nil }
         return EngineBox(pointer: engine, library: library)

@@ -10,6 +10,10 @@ final class WasmtimeInstance: WasmInstance {
     private(set) var fuelUsedByLastCall: UInt64?
 
     private let library: WasmtimeLibrary
+    /// The engine whose epoch the deadline watchdog bumps.
+    private let engine: WasmtimeEngine.EngineBox
+    /// Set when the epoch callback found the call past its time limit.
+    private var timedOut = false
     /// Keeps the compiled code alive as long as the instance.
     private let module: WasmtimeModule.ModuleBox
     /// Owns the store; a ``GuestMemory`` handed out holds it too, so the
@@ -38,7 +42,7 @@ final class WasmtimeInstance: WasmInstance {
     }
 
     var memory: GuestMemory? {
-        linearMemory.map { GuestMemory(WasmtimeMemory(store: store, memory: $0)) }
+        linearMemory.map { GuestMemory(WasmtimeMemory(store: store, memory: $0), meter: state.work) }
     }
 
     init(module: WasmtimeModule, host: HostImports, limits: WasmLimits) throws(WasmError) {
@@ -47,6 +51,7 @@ final class WasmtimeInstance: WasmInstance {
             throw .instantiation(reason: "wasmtime could not create a store")
         }
         self.library = library
+        self.engine = module.engine.engine
         self.module = module.module
         self.limits = limits
         self.exports = module.exports
@@ -56,6 +61,9 @@ final class WasmtimeInstance: WasmInstance {
         // the limiter caps table elements, leaving instances, tables and memories at Wasmtime's defaults.
         library.storeLimiter(store, -1, Int64(limits.tableElementCap), -1, -1, -1)
         memoryRefusals = MemoryCapRefusals(memoryCap: limits.memoryCap)
+        // Epoch interruption is on for every store: with no deadline set, code would trap at once.
+        library.contextSetEpochDeadline(context, Self.noEpochDeadline)
+        library.storeEpochDeadlineCallback(store, Self.epochCallback, Unmanaged.passUnretained(self).toOpaque(), nil)
 
         // Host functions, in the module's import order. Linking was checked:
         // every import is a host function of the same signature.
@@ -154,18 +162,25 @@ final class WasmtimeInstance: WasmInstance {
         let function = functions[export]!.function
 
         let outermost = depth == 0
+        var watch: DeadlineWatchdog.Registration?
         if outermost {
             pendingFailure = nil
             memoryRefusals.reset()
             setFuel()
+            watch = startClock()
         }
         depth += 1
         defer {
             depth -= 1
-            if outermost, let budget = limits.fuelPerCall {
-                var left: UInt64 = 0
-                if let error = library.contextGetFuel(context, &left) { _ = library.consume(error: error) }
-                fuelUsedByLastCall = budget - min(left, budget)
+            if outermost {
+                if let watch { DeadlineWatchdog.shared.cancel(watch) }
+                state.deadline = nil
+                library.contextSetEpochDeadline(context, Self.noEpochDeadline)
+                if let budget = limits.fuelPerCall {
+                    var left: UInt64 = 0
+                    if let error = library.contextGetFuel(context, &left) { _ = library.consume(error: error) }
+                    fuelUsedByLastCall = budget - min(left, budget)
+                }
             }
         }
         let count = max(signature.parameters.count, signature.results.count)
@@ -193,6 +208,50 @@ final class WasmtimeInstance: WasmInstance {
         return values
     }
 
+    // MARK: - Time limit
+
+    /// An epoch deadline no call reaches: the epoch moves only when some call passes its time limit.
+    private static let noEpochDeadline: UInt64 = 1 << 62
+
+    /// Sets the outermost call's deadline. With a time limit, the epoch
+    /// deadline is the next tick: whenever the watchdog bumps the engine's
+    /// epoch (for this call or another), running code calls
+    /// ``epochCallback``, which traps once this call's deadline has passed.
+    private func startClock() -> DeadlineWatchdog.Registration? {
+        timedOut = false
+        guard let limit = limits.timeLimit else {
+            state.deadline = nil
+            library.contextSetEpochDeadline(context, Self.noEpochDeadline)
+            return nil
+        }
+        let deadline = ContinuousClock.now + limit
+        state.deadline = deadline
+        library.contextSetEpochDeadline(context, 1)
+        let engine = engine
+        return DeadlineWatchdog.shared.register(deadline: deadline) {
+            engine.library.engineIncrementEpoch(engine.pointer)
+        }
+    }
+
+    /// Wasmtime's call when running code reaches the epoch deadline: on the
+    /// guest's thread, inside the call.
+    private static let epochCallback: WTEpochCallback = { _, data, delta, kind in
+        guard let data else { return nil }
+        let instance = Unmanaged<WasmtimeInstance>.fromOpaque(data).takeUnretainedValue()
+        kind?.pointee = 0   // WASMTIME_UPDATE_DEADLINE_CONTINUE
+        guard let deadline = instance.state.deadline else {
+            delta?.pointee = noEpochDeadline
+            return nil
+        }
+        guard ContinuousClock.now >= deadline else {
+            delta?.pointee = 1
+            return nil
+        }
+        instance.timedOut = true
+        let text = "the call's time limit passed"
+        return text.withCString { instance.library.errorNew($0) }
+    }
+
     /// The trap report for a trap a call into the guest returned; deletes the trap.
     private func report(trap: OpaquePointer, export: String) -> TrapReport {
         let (message, code) = library.consume(trap: trap)
@@ -206,6 +265,10 @@ final class WasmtimeInstance: WasmInstance {
         if let failure = pendingFailure {
             pendingFailure = nil
             report.attribute(to: failure)
+            return report
+        }
+        if timedOut, let limit = limits.timeLimit {
+            report.reason = .timeLimit(limit)
             return report
         }
         // Wasmtime's text: "error while executing at wasm backtrace:", the
@@ -260,8 +323,10 @@ final class WasmtimeInstance: WasmInstance {
             let out = UnsafeMutableBufferPointer(rebasing: slots[parameterTypes.count...])
             let call = HostCall(name: function.name, instance: self,
                                 parameters: UnsafeBufferPointer(rebasing: slots[..<parameterTypes.count]), results: out)
+            state.work.bytes = 0
             do {
-                try function.body(call)
+                try function.serve(call)
+                try chargeHostWork()
             } catch {
                 pendingFailure = HostFailure(name: function.name, error: error)
                 let text = "host function \(function.name) failed"
@@ -272,6 +337,20 @@ final class WasmtimeInstance: WasmInstance {
             }
             return nil
         }
+    }
+}
+
+extension WasmtimeInstance {
+    /// Charges the bytes the import copied to the call's fuel; throws
+    /// ``HostLimitExceeded/fuel(budget:)`` (leaving none) when there is not enough.
+    fileprivate func chargeHostWork() throws(HostLimitExceeded) {
+        let cost = state.work.takeFuel()
+        guard cost > 0, let budget = limits.fuelPerCall else { return }
+        var left: UInt64 = 0
+        if let error = library.contextGetFuel(context, &left) { _ = library.consume(error: error); return }
+        let remaining = left >= cost ? left - cost : 0
+        if let error = library.contextSetFuel(context, remaining) { _ = library.consume(error: error) }
+        if left < cost { throw .fuel(budget: budget) }
     }
 }
 

@@ -23,6 +23,9 @@ final class WasmtimeLibrary: @unchecked Sendable {
     let configConsumeFuelSet: @convention(c) (Ptr, Bool) -> Void
     let configHostMemoryCreatorSet: @convention(c) (Ptr, UnsafeRawPointer) -> Void
     let configMemoryInitCowSet: @convention(c) (Ptr, Bool) -> Void
+    let configEpochInterruptionSet: @convention(c) (Ptr, Bool) -> Void
+    let configMultiMemorySet: @convention(c) (Ptr, Bool) -> Void
+    let engineIncrementEpoch: @convention(c) (Ptr) -> Void
     let engineNewWithConfig: @convention(c) (Ptr) -> Ptr?
     let engineDelete: @convention(c) (Ptr) -> Void
     // Modules and their types.
@@ -51,6 +54,9 @@ final class WasmtimeLibrary: @unchecked Sendable {
     let storeLimiter: @convention(c) (Ptr, Int64, Int64, Int64, Int64, Int64) -> Void
     let contextSetFuel: @convention(c) (Ptr, UInt64) -> Ptr?
     let contextGetFuel: @convention(c) (Ptr, UnsafeMutablePointer<UInt64>) -> Ptr?
+    let contextSetEpochDeadline: @convention(c) (Ptr, UInt64) -> Void
+    let storeEpochDeadlineCallback: @convention(c) (Ptr, WTEpochCallback, UnsafeMutableRawPointer?,
+                                                    (@convention(c) (UnsafeMutableRawPointer?) -> Void)?) -> Void
     // Instances, functions, memories.
     let instanceNew: @convention(c) (Ptr, Ptr, UnsafeRawPointer?, Int, UnsafeMutableRawPointer, UnsafeMutablePointer<Ptr?>) -> Ptr?
     let instanceExportGet: @convention(c) (Ptr, UnsafeRawPointer, UnsafePointer<CChar>, Int, UnsafeMutableRawPointer) -> Bool
@@ -86,6 +92,9 @@ final class WasmtimeLibrary: @unchecked Sendable {
         configConsumeFuelSet = try symbol("wasmtime_config_consume_fuel_set")
         configHostMemoryCreatorSet = try symbol("wasmtime_config_host_memory_creator_set")
         configMemoryInitCowSet = try symbol("wasmtime_config_memory_init_cow_set")
+        configEpochInterruptionSet = try symbol("wasmtime_config_epoch_interruption_set")
+        configMultiMemorySet = try symbol("wasmtime_config_wasm_multi_memory_set")
+        engineIncrementEpoch = try symbol("wasmtime_engine_increment_epoch")
         engineNewWithConfig = try symbol("wasm_engine_new_with_config")
         engineDelete = try symbol("wasm_engine_delete")
         moduleNew = try symbol("wasmtime_module_new")
@@ -112,6 +121,8 @@ final class WasmtimeLibrary: @unchecked Sendable {
         storeLimiter = try symbol("wasmtime_store_limiter")
         contextSetFuel = try symbol("wasmtime_context_set_fuel")
         contextGetFuel = try symbol("wasmtime_context_get_fuel")
+        contextSetEpochDeadline = try symbol("wasmtime_context_set_epoch_deadline")
+        storeEpochDeadlineCallback = try symbol("wasmtime_store_epoch_deadline_callback")
         instanceNew = try symbol("wasmtime_instance_new")
         instanceExportGet = try symbol("wasmtime_instance_export_get")
         funcNewUnchecked = try symbol("wasmtime_func_new_unchecked")

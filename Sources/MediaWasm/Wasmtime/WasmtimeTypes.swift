@@ -66,6 +66,9 @@ struct WTRawValue {
 
 /// A host function's callback for `wasmtime_func_new_unchecked`:
 /// (environment, caller, parameters and results in place, slot count) -> trap or nil.
+/// `wasmtime_store_epoch_deadline_callback`'s function: (context, data,
+/// out delta, out update kind) -> error, or nil to go on with the new delta.
+typealias WTEpochCallback = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt64>?, UnsafeMutablePointer<UInt8>?) -> OpaquePointer?
 typealias WTHostCallback = @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutableRawPointer?, Int) -> OpaquePointer?
 
 /// `wasm_externtype_kind` values.

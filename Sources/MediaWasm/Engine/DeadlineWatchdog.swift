@@ -1,0 +1,83 @@
+import Foundation
+
+/// Stops guest code that runs past its call's time limit
+/// (``WasmLimits/timeLimit``), on one thread for the whole process.
+///
+/// An engine registers each outermost call that has a limit, with what to
+/// do when it passes (`expire`): Wasmtime bumps its engine's epoch, so the
+/// running code calls back into the instance, which sees its deadline has
+/// passed and traps; WasmKit empties the call's fuel, so the interpreter
+/// traps at its next fuel check. `expire` runs at the deadline and then
+/// every ``repeatInterval`` until the call is cancelled, in case the guest
+/// was between checks. Imports check the deadline themselves
+/// (``HostFunction/serve(_:)``), so time spent in the host counts too.
+///
+/// Thread-safe. `expire` runs on the watchdog's thread, under its lock:
+/// once ``cancel(_:)`` returns, the registration's `expire` is not running
+/// and never will, so it may touch the instance until then.
+final class DeadlineWatchdog: @unchecked Sendable {
+    /// The process's watchdog; its thread starts on the first registration.
+    static let shared = DeadlineWatchdog()
+
+    /// How often `expire` is repeated while a call that passed its deadline goes on.
+    static let repeatInterval: Duration = .milliseconds(10)
+
+    struct Registration: Hashable {
+        fileprivate let id: UInt64
+    }
+
+    private struct Entry {
+        var due: ContinuousClock.Instant
+        let expire: () -> Void
+    }
+
+    private let condition = NSCondition()
+    private var entries: [UInt64: Entry] = [:]
+    private var nextID: UInt64 = 0
+    private var started = false
+
+    /// Calls `expire` at `deadline` (and again every ``repeatInterval``)
+    /// until the registration is cancelled.
+    func register(deadline: ContinuousClock.Instant, expire: @escaping () -> Void) -> Registration {
+        condition.lock()
+        defer { condition.unlock() }
+        nextID += 1
+        entries[nextID] = Entry(due: deadline, expire: expire)
+        if !started {
+            started = true
+            let thread = Thread { [unowned self] in self.watch() }
+            thread.name = "wasi-media guest deadlines"
+            thread.start()
+        }
+        condition.signal()
+        return Registration(id: nextID)
+    }
+
+    /// Ends a registration; its `expire` is not running when this returns.
+    func cancel(_ registration: Registration) {
+        condition.lock()
+        entries[registration.id] = nil
+        condition.unlock()
+    }
+
+    private func watch() {
+        condition.lock()
+        while true {
+            let now = ContinuousClock.now
+            for (id, entry) in entries where entry.due <= now {
+                entry.expire()
+                entries[id]?.due = now + Self.repeatInterval
+            }
+            if let next = entries.values.map(\.due).min() {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(next - ContinuousClock.now)))
+            } else {
+                condition.wait()
+            }
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let (whole, attoseconds) = duration.components
+        return max(0, Double(whole) + Double(attoseconds) / 1e18)
+    }
+}
