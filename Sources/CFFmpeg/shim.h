@@ -82,4 +82,31 @@ static inline int wm_avio_flag_write(void) { return AVIO_FLAG_WRITE; }
 static inline int wm_avseek_size(void) { return AVSEEK_SIZE; }
 static inline int wm_error_max_string_size(void) { return AV_ERROR_MAX_STRING_SIZE; }
 
+static inline int wm_averror_eacces(void) { return AVERROR(EACCES); }
+
+/// What libavformat 5.1's default `io_open` does (its `ffio_open_whitelist`
+/// is private): opens `url` with the context's interrupt callback, handing
+/// the context's protocol white- and blacklist to the new protocol context
+/// through `options` (they bind every protocol it opens in turn).
+static inline int wm_io_open_whitelisted(AVFormatContext *s, AVIOContext **pb, const char *url,
+                                         int flags, AVDictionary **options) {
+    AVDictionary *local = NULL;
+    AVDictionary **opts = options ? options : &local;
+    int ret = 0;
+    if (s->protocol_whitelist && (ret = av_dict_set(opts, "protocol_whitelist", s->protocol_whitelist, 0)) < 0) goto end;
+    if (s->protocol_blacklist && (ret = av_dict_set(opts, "protocol_blacklist", s->protocol_blacklist, 0)) < 0) goto end;
+    ret = avio_open2(pb, url, flags, &s->interrupt_callback, opts);
+end:
+    av_dict_free(&local);
+    return ret;
+}
+
+/// The URL an opened I/O context finally reads (HTTP's `location`, which
+/// follows redirects), or NULL when its protocol has none. Free with av_free.
+static inline char *wm_avio_location(AVIOContext *pb) {
+    uint8_t *value = NULL;
+    if (!pb || av_opt_get(pb, "location", AV_OPT_SEARCH_CHILDREN, &value) < 0) return NULL;
+    return (char *)value;
+}
+
 #endif

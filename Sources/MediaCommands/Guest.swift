@@ -32,7 +32,7 @@ struct GuestRun: ParsableCommand {
     @Option(name: .customLong("grant"), help: "Interfaces the guest may import, comma-separated (repeatable): \(MediaAppHost.interfaces.joined(separator: ", ")).")
     var grants: [String] = []
     @Option(name: .customLong("device"), help: "A capture or playback device id the guest may use, or 'all' (repeatable).") var devices: [String] = []
-    @Option(name: .customLong("allow-url"), help: "A URL prefix demuxer.open may read (repeatable).") var urlPrefixes: [String] = []
+    @Option(name: .customLong("allow-url"), help: "A URL prefix demuxer.open may read, whole path segments (repeatable).") var urlPrefixes: [String] = []
     @Option(help: "Fuel for the run call (about one unit per instruction); default unlimited.") var fuel: UInt64?
     @Option(help: "The most linear memory the guest may have, in bytes (default 268435456).") var memory: Int?
     @Option(name: .customLong("host-memory"),
@@ -55,7 +55,9 @@ struct GuestRun: ParsableCommand {
         for directory in readOnlyDirectories {
             do { try files.grant(directory: directory, writable: false) } catch { problems.append(error.description) }
         }
-        for prefix in urlPrefixes { files.grant(urlPrefix: prefix) }
+        for prefix in urlPrefixes {
+            do { try files.grant(urlPrefix: prefix) } catch { problems.append(error.description) }
+        }
         var access = DeviceAccess()
         for device in devices { access.grant(device) }
         let names = grants.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }

@@ -6,18 +6,36 @@ import Foundation
 public final class LoopbackHTTPServer {
     public let port: Int
     private let process: Process
+    private let requestLog: String?
 
-    public init(serving directory: String) throws {
+    /// Serves `directory`. With `requestLog`, the path of every request is
+    /// appended to that file (one a line) before it is answered, so when a
+    /// client has its answer the line is there. `redirects` maps request
+    /// paths (`/a/b.ts`) to a `Location` answered with 302.
+    public init(serving directory: String, requestLog: String? = nil, redirects: [String: String] = [:]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let redirectsJSON = String(decoding: try JSONSerialization.data(withJSONObject: redirects), as: UTF8.self)
         p.arguments = ["python3", "-c", """
-            import functools, http.server, sys
-            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-            handler.log_message = lambda *a: None
+            import functools, http.server, json, sys
+            log, redirects = sys.argv[2], json.loads(sys.argv[3])
+            class Handler(http.server.SimpleHTTPRequestHandler):
+                def log_message(self, *a): pass
+                def send_head(self):
+                    if log:
+                        with open(log, "a") as f: f.write(self.path + "\\n")
+                    if self.path in redirects:
+                        self.send_response(302)
+                        self.send_header("Location", redirects[self.path])
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return None
+                    return super().send_head()
+            handler = functools.partial(Handler, directory=sys.argv[1])
             httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
             print(httpd.server_address[1], flush=True)
             httpd.serve_forever()
-            """, directory]
+            """, directory, requestLog ?? "", redirectsJSON]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -33,11 +51,18 @@ public final class LoopbackHTTPServer {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the HTTP server did not start: '\(text)'"])
         }
         self.port = port
+        self.requestLog = requestLog
         process = p
     }
 
     /// `http://127.0.0.1:PORT/name`.
     public func url(_ name: String) -> String { "http://127.0.0.1:\(port)/\(name)" }
+
+    /// The paths requested so far, in order (empty without a request log).
+    public func requestedPaths() -> [String] {
+        guard let requestLog, let text = try? String(contentsOfFile: requestLog, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
 
     public func stop() {
         guard process.isRunning else { return }

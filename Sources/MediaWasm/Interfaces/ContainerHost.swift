@@ -1,15 +1,18 @@
 internal import MediaCore
 internal import MediaFFmpeg
+internal import Synchronization
 
 /// The host side of `wasi:media/container`: muxers writing into memory or
 /// to a file in a directory granted for writing, demuxers reading a file in
 /// a granted directory or bytes the guest appends.
 ///
-/// Files are opened only after ``FileAccess`` resolved them inside a grant
-/// (`access-denied` otherwise). A file demuxer reads only the containers of
-/// the `container-format` enum and plain audio files, through FFmpeg's
-/// `file` protocol alone, so a playlist or reference inside a granted file
-/// cannot reach another file.
+/// Files are opened by ``FileAccess`` beneath a granted directory
+/// (`access-denied` otherwise) and handed to FFmpeg as that open file. A
+/// file demuxer reads only the containers of the `container-format` enum
+/// and plain audio files, through FFmpeg's `file` protocol alone, and may
+/// open nothing but its own file, so a playlist or reference inside a
+/// granted file cannot reach another file. A URL demuxer checks every URL
+/// FFmpeg opens for it (segments, keys, redirects) against the URL grants.
 public enum ContainerHost {
     public static let interface = "container"
 
@@ -28,9 +31,37 @@ public enum ContainerHost {
 
     final class MuxerSession {
         let muxer: Muxer
+        /// The file written, held open as long as the muxer, and the guest's path for it (nil in memory).
+        let file: (opened: OpenedFile, path: String)?
         /// Output taken from the muxer but not yet returned (over 2^28 - 1 bytes a call).
         var pending: [UInt8] = []
-        init(_ muxer: Muxer) { self.muxer = muxer }
+        init(_ muxer: Muxer, file: (opened: OpenedFile, path: String)? = nil) {
+            self.muxer = muxer
+            self.file = file
+        }
+
+        /// `body`'s error naming the guest's path rather than what FFmpeg opened.
+        func reporting<T>(_ body: () throws(MediaError) -> T) throws(MediaError) -> T {
+            do { return try body() } catch {
+                if let file { throw naming(file.path, error) }
+                throw error
+            }
+        }
+    }
+
+    /// What FFmpeg opens for `file`, or `io` when it cannot be handed over.
+    static func ffmpegURL(_ file: OpenedFile, path: String) throws(AppABI.Failure) -> String {
+        guard let url = file.ffmpegURL else {
+            throw AppABI.Failure(.io, "\(path): cannot hand the file to FFmpeg: /proc is not mounted and its resolved path is not UTF-8")
+        }
+        return url
+    }
+
+    /// `error` naming the guest's `path` instead of the descriptor FFmpeg opened.
+    static func naming(_ path: String, _ error: MediaError) -> MediaError {
+        var error = error
+        error.file = path
+        return error
     }
 
     enum Muxers: InstanceStateKey {
@@ -53,9 +84,12 @@ public enum ContainerHost {
             let path = try AppABI.string(instance, call.u32(0), call.u32(1), what: "path")
             let format = try containerFormat(call.u32(2))
             try AppABI.respond(instance, area: area) {
-                let resolved = try files.resolve(path, for: .write)
-                let muxer = try Muxer(format: format, path: "file:" + resolved)
-                let handle = try instance.state[Muxers.self].insert(MuxerSession(muxer))
+                let file = try files.open(path, for: .write)
+                let muxer: Muxer
+                do { muxer = try Muxer(format: format, path: try ffmpegURL(file, path: path)) } catch let error as MediaError {
+                    throw naming(path, error)
+                }
+                let handle = try instance.state[Muxers.self].insert(MuxerSession(muxer, file: (file, path)))
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(handle, at: area + 4)
@@ -69,7 +103,8 @@ public enum ContainerHost {
             let session = try call.state[Muxers.self].borrow(try AppABI.memory(instance).load(UInt32.self, at: tuple))
             let info = try AppABI.loadTrackInfo(instance, at: tuple + 8)
             try AppABI.respond(instance, area: area) {
-                try session.muxer.addTrack(try trackInfo(info))
+                let track = try trackInfo(info)
+                try session.reporting { () throws(MediaError) in try session.muxer.addTrack(track) }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -81,7 +116,7 @@ public enum ContainerHost {
             let trackID = Int(call.u32(1))
             let chunk = try AppABI.encodedChunk(call, from: 2)
             try AppABI.respond(instance, area: area) {
-                try session.muxer.writeChunk(trackId: trackID, chunk)
+                try session.reporting { () throws(MediaError) in try session.muxer.writeChunk(trackId: trackID, chunk) }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -102,7 +137,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area) {
-                try session.muxer.finalize()
+                try session.reporting { () throws(MediaError) in try session.muxer.finalize() }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -143,9 +178,27 @@ public enum ContainerHost {
             case bytes(StreamingDemuxer)
         }
         let source: Source
+        /// The file read, held open as long as the demuxer, and the guest's path for it (nil for URLs and bytes).
+        let file: (opened: OpenedFile, path: String)?
+        /// The URL the demuxer's check refused, with why (URL demuxers).
+        let refusals: URLRefusals?
         var finished = false
 
-        init(_ source: Source) { self.source = source }
+        init(_ source: Source, file: (opened: OpenedFile, path: String)? = nil, refusals: URLRefusals? = nil) {
+            self.source = source
+            self.file = file
+            self.refusals = refusals
+        }
+
+        /// `body`'s error: the URL check's refusal when there was one, and
+        /// naming the guest's path rather than what FFmpeg opened.
+        func reporting<T>(_ body: () throws(MediaError) -> T) throws -> T {
+            do { return try body() } catch {
+                if let refusal = refusals?.first { throw refusal }
+                if let file { throw naming(file.path, error) }
+                throw error
+            }
+        }
 
         /// The audio and video tracks (empty while a byte stream's header is incomplete).
         func tracks() throws(MediaError) -> [TrackInfo] {
@@ -193,6 +246,25 @@ public enum ContainerHost {
     /// The protocols a granted URL may use, directly or through a playlist (no `file`).
     static let networkProtocols = "http,https,tls,tcp,udp,rtp,rtsp,rtmp,srt,srtp,crypto,httpproxy"
 
+    /// The first URL a demuxer's check refused, with the reason. Written on
+    /// the thread driving the demuxer; read after its call returns.
+    final class URLRefusals: Sendable {
+        private let refused = Mutex<AppABI.Failure?>(nil)
+
+        var first: AppABI.Failure? { refused.withLock { $0 } }
+
+        /// Whether `files` admits `url`; remembers the first refusal.
+        func admits(_ url: String, _ files: FileAccess) -> Bool {
+            do {
+                try files.checkURL(url)
+                return true
+            } catch {
+                refused.withLock { if $0 == nil { $0 = error } }
+                return false
+            }
+        }
+    }
+
     /// Options that keep FFmpeg inside what was granted.
     static func demuxerOptions(protocols: String) -> [String: String] {
         ["protocol_whitelist": protocols, "format_whitelist": demuxers]
@@ -215,15 +287,33 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(2), size: 16, alignment: 4)
             let path = try AppABI.string(instance, call.u32(0), call.u32(1), what: "path")
             try AppABI.respond(instance, area: area) {
-                let resolved = try files.resolve(path, for: .read)
-                let demuxer: Demuxer
-                if FileAccess.isURL(resolved) {
-                    // Network protocols only: a playlist fetched from a granted URL cannot name a local file.
-                    demuxer = try Demuxer(url: resolved, options: ["protocol_whitelist": networkProtocols])
+                let session: DemuxerSession
+                if FileAccess.isURL(path) {
+                    try files.checkURL(path)
+                    // Network protocols only: a playlist fetched from a granted URL cannot name a local file;
+                    // and every URL FFmpeg opens for it (segments, keys, redirects) is checked as this one was.
+                    let refusals = URLRefusals()
+                    let demuxer: Demuxer
+                    do {
+                        demuxer = try Demuxer(url: path, options: ["protocol_whitelist": networkProtocols],
+                                              allowNestedURL: { refusals.admits($0, files) })
+                    } catch {
+                        if let refusal = refusals.first { throw refusal }
+                        throw error
+                    }
+                    session = DemuxerSession(.file(demuxer), refusals: refusals)
                 } else {
-                    demuxer = try Demuxer(url: "file:" + resolved, options: demuxerOptions(protocols: "file"))
+                    let file = try files.open(path, for: .read)
+                    let url = try ffmpegURL(file, path: path)
+                    let demuxer: Demuxer
+                    do throws(MediaError) {
+                        demuxer = try Demuxer(url: url, options: demuxerOptions(protocols: "file"), allowNestedURL: { $0 == url })
+                    } catch {
+                        throw naming(path, error)
+                    }
+                    session = DemuxerSession(.file(demuxer), file: (file, path))
                 }
-                let handle = try instance.state[Demuxers.self].insert(DemuxerSession(.file(demuxer)))
+                let handle = try instance.state[Demuxers.self].insert(session)
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(handle, at: area + 4)
@@ -259,7 +349,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area) {
-                let list = try AppABI.lowerTrackInfos(instance, try session.tracks().map(guestTrack))
+                let list = try AppABI.lowerTrackInfos(instance, try session.reporting { () throws(MediaError) in try session.tracks() }.map(guestTrack))
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(list.pointer, at: area + 4)
@@ -272,7 +362,7 @@ public enum ContainerHost {
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let trackID = Int(call.u32(1))
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
-                let chunk = try session.readChunk(trackID)
+                let chunk = try session.reporting { () throws(MediaError) in try session.readChunk(trackID) }
                 if let chunk { try MediaRecords.store(chunk, at: area + 16, in: instance) }
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
@@ -284,7 +374,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 80, alignment: 8)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
-                let next = try session.readNext()
+                let next = try session.reporting { () throws(MediaError) in try session.readNext() }
                 if let (_, chunk) = next { try MediaRecords.store(chunk, at: area + 24, in: instance) }
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
@@ -299,7 +389,7 @@ public enum ContainerHost {
             let target = call.s64(1)
             try AppABI.respond(instance, area: area) {
                 switch session.source {
-                case .file(let demuxer): try demuxer.seek(toUs: target)
+                case .file(let demuxer): try session.reporting { () throws(MediaError) in try demuxer.seek(toUs: target) }
                 case .bytes(let demuxer):
                     do { try demuxer.seek(toUs: target) } catch {
                         throw AppABI.Failure(.invalidArgument, "seek-to-timestamp: \(error)")
