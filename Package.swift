@@ -98,7 +98,8 @@ let package = Package(
                     dependencies: ["MediaWasm", "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaTestSupport",
                                    .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport", "MediaWasm"],
+        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport", "MediaWasm",
+                                                             .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
     ]
 )

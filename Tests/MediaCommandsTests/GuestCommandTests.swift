@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MediaTestSupport
+import WAT
 
 /// `wasi-media guest run` as a user runs it: the Transcode guest with a
 /// granted directory, a refused path, and a trap.
@@ -80,5 +81,49 @@ import MediaTestSupport
         let built = try Data(contentsOf: URL(fileURLWithPath: output))
         #expect(built.prefix(4) == Data([0x00, 0x61, 0x73, 0x6D]))
         #expect(built == (try Data(contentsOf: URL(fileURLWithPath: try BuiltGuests.path("PassThrough")))))
+    }
+}
+
+/// The sandbox's limits as `guest run` sets them, on hostile guests written in WAT.
+@Suite struct GuestLimitCommandTests {
+    /// A media-app guest whose `run` waits on a clock for eleven days.
+    static let sleeper = """
+    (module
+      (import "wasi:media/clock@0.1.0-draft" "[constructor]media-clock" (func $clock (param i32) (result i32)))
+      (import "wasi:media/clock@0.1.0-draft" "[method]media-clock.start" (func $start (param i32)))
+      (import "wasi:media/clock@0.1.0-draft" "[method]media-clock.wait-until" (func $wait (param i32 i64 i32)))
+      (memory (export "memory") 1)
+      (global $heap (mut i32) (i32.const 4096))
+      (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get 2) (i32.const 1)))
+                               (i32.sub (i32.const 0) (local.get 2))))
+        (global.set $heap (i32.add (local.get $p) (local.get 3)))
+        (local.get $p))
+      (func (export "wasi:media/app@0.1.0-draft#run") (param i32 i32) (result i32)
+        (local $c i32)
+        (local.set $c (call $clock (i32.const 2)))
+        (call $start (local.get $c))
+        (call $wait (local.get $c) (i64.const 1000000000000) (i32.const 512))
+        (i32.const 1024)))
+    """
+
+    @Test func aGuestPastItsTimeLimitExitsTwoSayingSo() throws {
+        let dir = CLI.tempDir()
+        let module = dir + "/sleeper.wasm"
+        try Data(try wat2wasm(Self.sleeper)).write(to: URL(fileURLWithPath: module))
+        for engine in ["wasmkit", "wasmtime"] {
+            let result = try CLI.run(["guest", "run", module, "--engine", engine, "--fuel", "100000", "--time-limit", "0.5"])
+            #expect(result.status == 2, "\(engine): \(result.stderr)")
+            #expect(result.stderr.contains("guest exceeded its time limit of 0.5 s in `wasi:media/app@0.1.0-draft#run`"), "\(engine): \(result.stderr)")
+            #expect(result.stderr.contains("[method]media-clock.wait-until"), "\(engine): \(result.stderr)")
+        }
+    }
+
+    @Test func badLimitsAreReportedTogether() throws {
+        let result = try CLI.run(["guest", "run", "/nonexistent.wasm", "--time-limit", "soon", "--host-memory", "lots"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--time-limit: 'soon' is not a number of seconds"), "\(result.stderr)")
+        #expect(result.stderr.contains("--host-memory: 'lots' is not a size"), "\(result.stderr)")
     }
 }
