@@ -86,19 +86,21 @@ let package = Package(
         // Helpers the test targets share (seeded randomness, a loopback HTTP server, fixtures).
         .target(name: "MediaTestSupport", dependencies: ["MediaCore", "MediaFFmpeg"], path: "Tests/MediaTestSupport",
                 swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore", "MediaTestSupport"],
+        // The watchdog every test suite carries: a test past its limit prints every thread's stack and ends the run.
+        .target(name: "MediaTestWatchdog", path: "Tests/MediaTestWatchdog", swiftSettings: swiftSettings),
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "MediaTestWatchdog"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaFFmpegTests", dependencies: ["MediaFFmpeg", "MediaCore", "MediaTestSupport", "MediaTestWatchdog"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore", "MediaFFmpeg", "MediaTestSupport"],
+        .testTarget(name: "MediaPipelineTests", dependencies: ["MediaPipeline", "MediaCore", "MediaFFmpeg", "MediaTestSupport", "MediaTestWatchdog"],
                     swiftSettings: swiftSettings),
         // Parses wit/ (the wasi:media WIT package) and checks it against WITContract.
-        .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", .product(name: "WIT", package: "WasmKit")],
+        .testTarget(name: "WITTests", dependencies: ["MediaTestSupport", "MediaTestWatchdog", .product(name: "WIT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MediaWasmTests",
-                    dependencies: ["MediaWasm", "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaTestSupport",
+                    dependencies: ["MediaWasm", "MediaCore", "MediaFFmpeg", "MediaPipeline", "MediaTestSupport", "MediaTestWatchdog",
                                    .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport", "MediaWasm",
+        .testTarget(name: "MediaCommandsTests", dependencies: ["MediaCommands", "MediaPipeline", "MediaFFmpeg", "MediaCore", "MediaTestSupport", "MediaWasm", "MediaTestWatchdog",
                                                              .product(name: "WAT", package: "WasmKit")],
                     swiftSettings: swiftSettings),
     ]

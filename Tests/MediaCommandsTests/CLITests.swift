@@ -5,6 +5,7 @@ import MediaFFmpeg
 @testable import MediaCommands
 import MediaPipeline
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// Runs the built `wasi-media` executable and `ffprobe`, as a user would.
 enum CLI {
@@ -65,7 +66,7 @@ enum CLI {
     }
 }
 
-@Suite struct CLITests {
+@Suite(.watchdog) struct CLITests {
     @Test func inspectJSONMatchesFFprobe() throws {
         let dir = CLI.tempDir()
         let clip = try CLI.clip(in: dir)
@@ -173,7 +174,7 @@ enum CLI {
     }
 }
 
-@Suite struct TranscodePresetTests {
+@Suite(.watchdog) struct TranscodePresetTests {
     static func run(_ input: String, _ output: String, _ options: TranscodeOptions = TranscodeOptions()) async throws -> [BusMessage] {
         let graph = try TranscodePreset.graph(input: input, output: output, options: options, tracks: try Demuxer(url: input).tracks)
         let pipeline = try Pipeline(GraphChecker.check(graph, registry: .standard))
@@ -215,7 +216,7 @@ enum CLI {
     }
 }
 
-@Suite struct KillTests {
+@Suite(.watchdog) struct KillTests {
     /// A transcode killed with SIGKILL mid-way leaves an MP4 that plays up to
     /// its last complete fragment (one GOP: 250 frames with libx264's default).
     @Test func killedRecordingIsPlayable() throws {
@@ -259,7 +260,7 @@ enum CLI {
     }
 }
 
-@Suite struct GraphCLITests {
+@Suite(.watchdog) struct GraphCLITests {
     @Test func convertsBothWays() throws {
         let line = "filesrc location=in.mp4 ! demux name=d  d.video_0 ! decode ! fakesink"
         let toJSON = try CLI.run(["graph", "convert", line])
@@ -282,7 +283,7 @@ enum CLI {
     }
 }
 
-@Suite struct RunCLITests {
+@Suite(.watchdog) struct RunCLITests {
     @Test func runsALaunchLineToAPlayableFile() throws {
         let dir = CLI.tempDir()
         let out = dir + "/run.mkv"
@@ -349,7 +350,7 @@ enum CLI {
 }
 
 /// Every example under examples/ runs, through the CLI, on generated inputs.
-@Suite struct ExampleTests {
+@Suite(.watchdog) struct ExampleTests {
     /// The repository root, from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -413,7 +414,7 @@ enum CLI {
     }
 }
 
-@Suite struct TimestampContinuityTests {
+@Suite(.watchdog) struct TimestampContinuityTests {
     /// ffprobe's packets of one stream: (pts, dts, duration) in seconds.
     static func packets(_ path: String, stream: String) throws -> [(pts: Double, dts: Double?, duration: Double)] {
         let r = try CLI.run(["-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time,dts_time,duration_time",

@@ -2,15 +2,16 @@ import Foundation
 import Testing
 import MediaTestSupport
 import WAT
+import MediaTestWatchdog
 
 /// `wasi-media guest run` as a user runs it: the Transcode guest with a
 /// granted directory, a refused path, and a trap.
-@Suite struct GuestCommandTests {
-    @Test func guestRunTranscodesInsideTheGrantedDirectory() throws {
+@Suite(.watchdog) struct GuestCommandTests {
+    @Test func guestRunTranscodesInsideTheGrantedDirectory() async throws {
         let dir = CLI.tempDir()
         let input = try CLI.clip(in: dir)
         let output = dir + "/out.mkv"
-        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--dir", dir, "--", input, output])
+        let result = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--dir", dir, "--", input, output])
         #expect(result.status == 0, "\(result.stderr)")
         let streams = try CLI.probe(output)
         let video = try #require(streams.first { $0["codec_type"] as? String == "video" })
@@ -22,13 +23,13 @@ import WAT
     /// The same guest on each engine makes the same streams (codecs, sizes,
     /// frame counts). The bytes themselves differ from run to run on any
     /// engine: the encoders are multithreaded.
-    @Test func guestRunGivesTheSameStreamsOnEveryEngine() throws {
+    @Test func guestRunGivesTheSameStreamsOnEveryEngine() async throws {
         let dir = CLI.tempDir()
         let input = try CLI.clip(in: dir)
         var summaries: [String] = []
         for engine in ["wasmkit", "wasmtime"] {
             let output = dir + "/out-\(engine).mkv"
-            let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--engine", engine, "--dir", dir, "--",
+            let result = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--engine", engine, "--dir", dir, "--",
                                       input, output, "width=160", "height=90"])
             #expect(result.status == 0, "\(engine): \(result.stderr)")
             let streams = try CLI.probe(output).map { stream in
@@ -38,54 +39,54 @@ import WAT
         }
         #expect(summaries.count == 2 && summaries[0].contains("nb_read_frames=60") && summaries[0].contains("width=160"))
         #expect(summaries.first == summaries.last)
-        let bad = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--engine", "v8"])
+        let bad = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--engine", "v8"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--engine: no engine named 'v8' (choose auto, wasmtime, wasmkit)"))
     }
 
-    @Test func aPathOutsideTheGrantExitsOneWithTheGuestsError() throws {
+    @Test func aPathOutsideTheGrantExitsOneWithTheGuestsError() async throws {
         let dir = CLI.tempDir(), elsewhere = CLI.tempDir()
         let input = try CLI.clip(in: dir)
-        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--dir", dir, "--", input, elsewhere + "/out.mp4"])
+        let result = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--dir", dir, "--", input, elsewhere + "/out.mp4"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("access denied"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
     }
 
-    @Test func aTrapExitsTwoWithTheTrapReport() throws {
+    @Test func aTrapExitsTwoWithTheTrapReport() async throws {
         let dir = CLI.tempDir()
         let input = try CLI.clip(in: dir)
-        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--dir", dir, "--fuel", "5000", "--",
+        let result = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--dir", dir, "--fuel", "5000", "--",
                                   input, dir + "/out.mp4"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("fuel budget of 5000"))
     }
 
-    @Test func ungrantedInterfacesAndBadOptionsAreReportedTogether() throws {
-        let result = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--grant", "container,telepathy",
+    @Test func ungrantedInterfacesAndBadOptionsAreReportedTogether() async throws {
+        let result = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--grant", "container,telepathy",
                                   "--dir", "/no/such/dir"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("telepathy"))
         #expect(result.stderr.contains("/no/such/dir"))
-        let ungranted = try CLI.run(["guest", "run", try BuiltGuests.path("Transcode"), "--grant", "container"])
+        let ungranted = try CLI.run(["guest", "run", try await BuiltGuests.path("Transcode"), "--grant", "container"])
         #expect(ungranted.status == 2)
         #expect(ungranted.stderr.contains("was not granted `codec`"))
     }
 
-    @Test func guestBuildWritesTheProductsModule() throws {
-        _ = try BuiltGuests.path("PassThrough")     // the package is built once already: this build only links
+    @Test func guestBuildWritesTheProductsModule() async throws {
+        _ = try await BuiltGuests.path("PassThrough")     // the package is built once already: this build only links
         let output = CLI.tempDir() + "/PassThrough.wasm"
         let result = try CLI.run(["guest", "build", BuiltGuests.repositoryRoot.appendingPathComponent("Guests").path,
                                   "-o", output, "--product", "PassThrough"])
         #expect(result.status == 0, "\(result.stderr)")
         let built = try Data(contentsOf: URL(fileURLWithPath: output))
         #expect(built.prefix(4) == Data([0x00, 0x61, 0x73, 0x6D]))
-        #expect(built == (try Data(contentsOf: URL(fileURLWithPath: try BuiltGuests.path("PassThrough")))))
+        #expect(built == (try Data(contentsOf: URL(fileURLWithPath: try await BuiltGuests.path("PassThrough")))))
     }
 }
 
 /// The sandbox's limits as `guest run` sets them, on hostile guests written in WAT.
-@Suite struct GuestLimitCommandTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct GuestLimitCommandTests {
     /// A media-app guest whose `run` waits on a clock for eleven days.
     static let sleeper = """
     (module

@@ -1,5 +1,6 @@
 import Testing
 import MediaCore
+import MediaTestWatchdog
 
 /// The code of the `MediaError` thrown by `body`, or nil when it does not throw.
 private func errorCode(_ body: () throws(MediaError) -> Void) -> MediaError.Code? {
@@ -11,7 +12,7 @@ private func errorCode(_ body: () throws(MediaError) -> Void) -> MediaError.Code
     }
 }
 
-@Suite("MediaBuffer")
+@Suite("MediaBuffer", .watchdog)
 struct MediaBufferTests {
     static let layout = [PlaneLayout(offset: 0, stride: 4, rows: 2), PlaneLayout(offset: 8, stride: 2, rows: 1)]
 
@@ -115,7 +116,7 @@ struct MediaBufferTests {
     }
 }
 
-@Suite("VideoFrame")
+@Suite("VideoFrame", .watchdog)
 struct VideoFrameTests {
     static let badSizes: [(Int, Int)] = [(0, 10), (10, 0), (0, 0), (-2, 10), (10, -1), (Int.min, 10),
                                          (16385, 10), (10, 16385), (Int.max, 1), (1, Int.max)]
@@ -197,7 +198,7 @@ struct VideoFrameTests {
     }
 }
 
-@Suite("AudioData")
+@Suite("AudioData", .watchdog)
 struct AudioDataTests {
     @Test(arguments: [(0, 2, 10), (-1, 2, 10), (768_001, 2, 10), (Int.min, 1, 1), (48_000, 0, 10), (48_000, -1, 10),
                       (48_000, 256, 10), (48_000, 2, -1)])

@@ -1,7 +1,8 @@
 import Testing
 import MediaCore
+import MediaTestWatchdog
 
-@Suite("MediaError")
+@Suite("MediaError", .watchdog)
 struct MediaErrorTests {
     @Test func descriptionCarriesEveryPart() {
         let error = MediaError(.io, operation: "write chunk", message: "disk full", codec: "libx264", container: "mp4",
@@ -55,7 +56,7 @@ struct MediaErrorTests {
     }
 }
 
-@Suite("ContainerFormat")
+@Suite("ContainerFormat", .watchdog)
 struct ContainerFormatTests {
     @Test(arguments: [
         ("movie.mp4", ContainerFormat.mp4), ("a/b/clip.M4V", .mp4), ("song.m4a", .mp4), ("x.mov", .mp4),
@@ -80,7 +81,7 @@ struct ContainerFormatTests {
     }
 }
 
-@Suite("TestPattern")
+@Suite("TestPattern", .watchdog)
 struct TestPatternTests {
     @Test(arguments: PixelFormat.allCases, [0, 1, 2, 255, 256, 4_660, 32_768, 65_535])
     func frameIndexReadsBackTheIndex(format: PixelFormat, index: Int) throws {

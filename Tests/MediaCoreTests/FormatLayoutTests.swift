@@ -1,7 +1,8 @@
 import Testing
 import MediaCore
+import MediaTestWatchdog
 
-@Suite("PixelFormat and SampleFormat layouts")
+@Suite("PixelFormat and SampleFormat layouts", .watchdog)
 struct FormatLayoutTests {
     // MARK: - PixelFormat
 

@@ -1,5 +1,6 @@
 import Testing
 import MediaCore
+import MediaTestWatchdog
 
 /// Reference for `ticks * num / den` seconds in microseconds, rounded to
 /// nearest with ties away from zero, computed without any 128-bit help:
@@ -18,7 +19,7 @@ private func referenceMicroseconds(ticks: Int64, num: Int64, den: Int64) -> Int6
     return ticks < 0 ? -magnitude : magnitude
 }
 
-@Suite("MediaTime")
+@Suite("MediaTime", .watchdog)
 struct MediaTimeTests {
     static let ntscTick = Rational(1, 30000)
     /// Last frame of a 24-hour stream at 30000/1001 fps (24 h = 2 589 410.59 frames).

@@ -3,6 +3,7 @@ import Testing
 import MediaCore
 @testable import MediaFFmpeg
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// A fresh directory for one test's files, removed by `cleanup()`.
 private struct Scratch {
@@ -56,7 +57,7 @@ private func mediaError(_ body: () throws(MediaError) -> Void, sourceLocation: S
     }
 }
 
-@Suite("Bad input")
+@Suite("Bad input", .watchdog)
 struct BadInputTests {
     // MARK: - Demuxer
 

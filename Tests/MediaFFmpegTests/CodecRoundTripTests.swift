@@ -1,12 +1,13 @@
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestWatchdog
 
 /// Floors: video luma PSNR >= 30 dB per frame at default quality;
 /// audio SNR >= 60 dB for FLAC (lossless up to 16-bit quantization),
 /// >= 15 dB for AAC and MP3 at 128 kb/s and Opus at 96 kb/s (perceptual
 /// codecs do not preserve waveforms exactly).
-@Suite struct CodecRoundTripTests {
+@Suite(.watchdog) struct CodecRoundTripTests {
     static let videoFloorDB = 30.0
 
     @Test(arguments: VideoCodec.allCases)

@@ -1,10 +1,11 @@
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestWatchdog
 
 /// WebCodecs codec strings built from hand-written configuration records,
 /// and from the real encoders' output.
-@Suite("CodecString")
+@Suite("CodecString", .watchdog)
 struct CodecStringTests {
     private static func video(_ codec: String, extradata: [UInt8] = [], width: Int = 0, height: Int = 0,
                               frameRate: Rational? = nil, profile: Int? = nil, level: Int? = nil, depth: Int = 0) -> CodecParameters {

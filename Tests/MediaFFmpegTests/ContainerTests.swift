@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestWatchdog
 
 /// Mux → demux round trips for every container, file and memory output,
 /// and byte-stream demuxing equal to file demuxing.
-@Suite struct ContainerTests {
+@Suite(.watchdog) struct ContainerTests {
     struct Tracks {
         var video: [EncodedChunk]
         var videoParameters: CodecParameters
@@ -197,7 +198,7 @@ import MediaCore
     }
 }
 
-@Suite struct StreamingDemuxerLifecycleTests {
+@Suite(.watchdog) struct StreamingDemuxerLifecycleTests {
     /// Dropping a demuxer whose worker waits for bytes must not hang or leak the thread.
     @Test func droppingAStarvedDemuxerReturns() throws {
         for _ in 0..<20 {

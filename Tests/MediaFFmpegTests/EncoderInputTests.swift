@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestWatchdog
 
 /// Encoders take every WIT pixel and sample format, any input size, and honour forced keyframes.
-@Suite struct EncoderInputTests {
+@Suite(.watchdog) struct EncoderInputTests {
     static func decodeAll(_ chunks: [EncodedChunk], _ parameters: CodecParameters) throws -> [VideoFrame] {
         let decoder = try VideoDecoder(parameters: parameters, outputFormat: .yuv420p)
         var frames: [VideoFrame] = []

@@ -3,11 +3,12 @@ import Testing
 import MediaCore
 @testable import MediaFFmpeg
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// Corrupted containers never crash the process: every mutation of a valid
 /// file either demuxes and decodes (possibly with errors) or fails with a
 /// MediaError. Deterministic seeds, so a failure reproduces.
-@Suite struct MutationFuzzTests {
+@Suite(.watchdog) struct MutationFuzzTests {
     /// Mutations per container; `WASI_MEDIA_FUZZ_ITERATIONS` and `WASI_MEDIA_FUZZ_SEED` widen a local hunt.
     static let iterations = ProcessInfo.processInfo.environment["WASI_MEDIA_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 150
 
@@ -99,7 +100,7 @@ import MediaTestSupport
     }
 }
 
-@Suite struct ExtremeTimestampTests {
+@Suite(.watchdog) struct ExtremeTimestampTests {
     /// Found by the mutation fuzzer: a packet time near Int64.max overflowed
     /// the decoder's end-of-audio sum. Timestamp sums saturate now.
     @Test(arguments: [Int64.max - 10, Int64.min + 10])

@@ -3,10 +3,11 @@ import Testing
 import MediaCore
 @testable import MediaFFmpeg
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// The demuxer reads URLs through FFmpeg's protocols; here HTTP from a
 /// server on the loopback interface, started by the test.
-@Suite struct NetworkInputTests {
+@Suite(.watchdog) struct NetworkInputTests {
     @Test func demuxOverHTTPEqualsFileDemux() throws {
         let dir = URL(fileURLWithPath: Fixtures.tempPath("http")).path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

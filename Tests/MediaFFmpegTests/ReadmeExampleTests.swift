@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import MediaCore
 import MediaFFmpeg
+import MediaTestWatchdog
 
 /// README's library example, verbatim apart from the paths, so it keeps compiling and working.
-@Suite struct ReadmeExampleTests {
+@Suite(.watchdog) struct ReadmeExampleTests {
     @Test func readmeExampleRuns() throws {
         let path = Fixtures.tempPath("readme.mp4")
         // --- README ---

@@ -1,6 +1,7 @@
 import Testing
 import MediaCore
 @testable import MediaFFmpeg
+import MediaTestWatchdog
 
 /// Mean absolute difference per channel (R, G, B, A) of two packed 4-byte frames of the same size.
 private func meanAbsoluteError(_ a: VideoFrame, _ b: VideoFrame) -> [Double] {
@@ -31,7 +32,7 @@ private func frameIndex(in frame: VideoFrame, scale: Double) -> Int {
     return index
 }
 
-@Suite("VideoScaler")
+@Suite("VideoScaler", .watchdog)
 struct VideoScalerTests {
     /// Bound on the mean absolute error per channel after rgba -> yuv420p -> rgba at the
     /// same size. The pattern's chroma is constant over each 2x2 block, so 4:2:0 loses
@@ -177,7 +178,7 @@ struct VideoScalerTests {
     }
 }
 
-@Suite("AudioResampler")
+@Suite("AudioResampler", .watchdog)
 struct AudioResamplerTests {
     /// Runs `input` through `resampler` chunk by chunk and flushes; returns every output.
     static func run(_ resampler: AudioResampler, _ inputs: [AudioData]) throws -> [AudioData] {

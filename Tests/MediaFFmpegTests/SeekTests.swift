@@ -3,9 +3,10 @@ import Testing
 import MediaCore
 @testable import MediaFFmpeg
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// Frame-exact seeking in files with 250-frame GOPs.
-@Suite struct SeekTests {
+@Suite(.watchdog) struct SeekTests {
     static let fps = 30
     static let frameCount = 600
 

@@ -1,11 +1,12 @@
 import Testing
 import MediaCore
 import MediaPipeline
+import MediaTestWatchdog
 
 /// Every test but the last drives a driven source by hand: waiters are
 /// released inside `advance`/`consumed`/`presented`/`seek` before those
 /// return, so `pendingWaitCount` right after a call is exact. Nothing sleeps.
-@Suite("MediaClock")
+@Suite("MediaClock", .watchdog)
 struct ClockTests {
     /// A running clock at rate 1 on a manual source at 0 µs.
     private func runningClock() -> (MediaClock, ManualTimeSource) {

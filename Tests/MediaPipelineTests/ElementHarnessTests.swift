@@ -3,9 +3,10 @@ import Testing
 import MediaCore
 import MediaFFmpeg
 @testable import MediaPipeline
+import MediaTestWatchdog
 
 /// Each element through the harness: push, EOS, pull, nothing left over.
-@Suite struct ElementHarnessTests {
+@Suite(.watchdog) struct ElementHarnessTests {
     static let video = StreamFormat.rawVideo(.yuv420p, width: 64, height: 48, frameRate: Rational(30, 1))
     static func frame(_ i: Int) throws -> VideoFrame { try TestPattern.videoFrame(index: i, width: 64, height: 48) }
 

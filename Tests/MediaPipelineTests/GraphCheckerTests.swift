@@ -1,5 +1,6 @@
 import Testing
 @testable import MediaPipeline
+import MediaTestWatchdog
 
 /// Registry entries shaped like the real elements' (their pads and a few
 /// properties), to check graphs before the elements themselves exist.
@@ -45,7 +46,7 @@ enum TestRegistry {
     }
 }
 
-@Suite struct GraphCheckerTests {
+@Suite(.watchdog) struct GraphCheckerTests {
     @Test func transcodeChainChecksWithRequestPads() throws {
         let g = try TestRegistry.check("videotestsrc num-buffers=300 pattern=ball ! videoconvert format=yuv420p ! encode codec=h264 ! mux name=m format=mp4 ! filesink location=out.mp4  audiotestsrc freq=440.5 ! encode codec=aac ! m.")
         #expect(g.elements.count == 7)

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import MediaPipeline
 import MediaTestSupport
+import MediaTestWatchdog
 
-@Suite struct LaunchLineParseTests {
+@Suite(.watchdog) struct LaunchLineParseTests {
     @Test func linearChainWithPropertiesAndAutoNames() throws {
         let (g, map) = try LaunchLine.parse("videotestsrc num-buffers=300 ! videoconvert format=yuv420p ! encode codec=h264 ! mux format=mp4 ! filesink location=out.mp4")
         #expect(g.elements.map(\.name) == ["videotestsrc0", "videoconvert0", "encode0", "mux0", "filesink0"])
@@ -97,7 +98,7 @@ import MediaTestSupport
     }
 }
 
-@Suite struct GraphConversionTests {
+@Suite(.watchdog) struct GraphConversionTests {
     static let lines = [
         "videotestsrc num-buffers=300 ! videoconvert format=yuv420p ! encode codec=h264 ! mux format=mp4 ! filesink location=out.mp4",
         "filesrc location=in.mp4 ! demux name=d  d.video_0 ! decode ! queue ! m.  d.audio_0 ! decode ! m.  mux name=m format=mkv ! filesink location=out.mkv",
@@ -162,7 +163,7 @@ import MediaTestSupport
 
 /// Random launch lines never crash the parser or the checker; every line that
 /// parses converts to text and back to the same graph. Seeded, so a failure reproduces.
-@Suite struct LaunchLineFuzzTests {
+@Suite(.watchdog) struct LaunchLineFuzzTests {
     static let pieces = ["videotestsrc", "fakesink", "tee", "queue", "mux", "demux", "x", "!", "!", " ", "  ", "name=t", "name=m",
                          "t.", "m.", "t.src_0", "d.video_0", "video/x-raw,width=640", "audio/x-raw,rate=(int)48000", "a=b", "=", ".",
                          "\"", "'", "\"a b\"", "k=\"v w\"", "k='x'", "\\", ",", "/", "video/", "(int)", "num-buffers=3", "é", "🎬",

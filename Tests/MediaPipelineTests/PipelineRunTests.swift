@@ -4,6 +4,7 @@ import MediaCore
 import MediaFFmpeg
 @testable import MediaPipeline
 import MediaTestSupport
+import MediaTestWatchdog
 
 func tempPath(_ name: String) -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wasi-media-pipeline-\(getpid())")
@@ -23,7 +24,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct PipelineRunTests {
+@Suite(.watchdog) struct PipelineRunTests {
     @Test func transcodeLaunchLineWritesAPlayableFile() async throws {
         let out = tempPath("run.mp4")
         let line = "videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=30/1 ! videoconvert format=rgba8888 ! encode codec=h264 ! mux name=m format=mp4 ! filesink location=\(out)  audiotestsrc num-buffers=47 ! encode codec=aac ! m."
@@ -94,7 +95,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct DemuxPipelineTests {
+@Suite(.watchdog) struct DemuxPipelineTests {
     static func clip(seconds: Double = 1, keyframeInterval: Int? = nil) throws -> String {
         let path = tempPath("source-\(UUID().uuidString.prefix(6)).mp4")
         var s = TestClip.Settings()
@@ -142,7 +143,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct AudioPipelineTests {
+@Suite(.watchdog) struct AudioPipelineTests {
     /// Amplitude of the `frequency` component of `x` (Goertzel), in the units of x.
     static func amplitude(_ x: ArraySlice<Float>, frequency: Double, rate: Double) -> Double {
         let w = 2 * Double.pi * frequency / rate
@@ -203,7 +204,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct InboxTests {
+@Suite(.watchdog) struct InboxTests {
     @Test(arguments: [LeakPolicy.upstream, .downstream])
     func leakyInboxesDropInsteadOfWaiting(policy: LeakPolicy) async {
         let inbox = Inbox<Int>(capacity: 3, leak: policy, droppable: { $0 >= 0 })
@@ -234,7 +235,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct VideoRateTests {
+@Suite(.watchdog) struct VideoRateTests {
     @Test(arguments: [("15/1", 15, 2.0), ("60/1", 60, 0.5), ("24/1", 24, 1.25)])
     func framesAreDroppedOrRepeatedOntoTheNewRate(rate: String, count: Int, step: Double) async throws {
         let out = tempPath("rate-\(count).mkv")
@@ -250,7 +251,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct URISrcTests {
+@Suite(.watchdog) struct URISrcTests {
     @Test func readsOverHTTPIntoThePipeline() async throws {
         let input = try DemuxPipelineTests.clip()
         let dir = (input as NSString).deletingLastPathComponent, name = (input as NSString).lastPathComponent
@@ -267,7 +268,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct ImageSequenceTests {
+@Suite(.watchdog) struct ImageSequenceTests {
     /// The seed's "stitching sequential rendered images into a video container".
     @Test func imagesBecomeAVideoAtTheGivenRate() async throws {
         let dir = tempPath("sequence")
@@ -291,7 +292,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct EditingTests {
+@Suite(.watchdog) struct EditingTests {
     /// The seed's non-linear editing: three clips cut at exact frames, joined, rendered.
     @Test func threeClipsTrimmedAtExactFramesAndConcatenated() async throws {
         let a = try DemuxPipelineTests.clip(), b = try DemuxPipelineTests.clip(), c = try DemuxPipelineTests.clip()
@@ -328,7 +329,7 @@ func runCollecting(_ pipeline: Pipeline) async throws -> (PipelineSummary, [BusM
     }
 }
 
-@Suite struct LiveSyncTests {
+@Suite(.watchdog) struct LiveSyncTests {
     /// A live source produces each frame when the pipeline clock reaches its
     /// time, and the sinks present it then: driven here by a manual time
     /// source, so nothing waits on the wall clock.

@@ -2,8 +2,9 @@ import Testing
 import MediaCore
 import MediaFFmpeg
 @testable import MediaPipeline
+import MediaTestWatchdog
 
-@Suite struct SFrameTests {
+@Suite(.watchdog) struct SFrameTests {
     static let key = "000102030405060708090a0b0c0d0e0f"
     static let track = TrackInfo(id: 0, codec: "avc1.42001e",
                                  parameters: CodecParameters(kind: .video, codecName: "h264", width: 64, height: 48))

@@ -1,10 +1,11 @@
 import Testing
 @testable import MediaPipeline
+import MediaTestWatchdog
 
 /// The test vectors of RFC 9605 (SFrame), Appendix C, for the cipher suite
 /// the elements use, AES_128_GCM_SHA256_128 (0x0004). Byte values are the
 /// RFC's; line breaks inside values in the RFC are removed here.
-@Suite struct SFrameVectorTests {
+@Suite(.watchdog) struct SFrameVectorTests {
     static func hex(_ text: String) -> [UInt8] {
         let digits = Array(text.utf8).filter { $0 != 32 }
         func value(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }

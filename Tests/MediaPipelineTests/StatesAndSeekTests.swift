@@ -5,6 +5,7 @@ import MediaCore
 import MediaFFmpeg
 @testable import MediaPipeline
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// What a `collect` sink (or a `count` pass-through) saw: the test pattern's
 /// frame index of each video frame, in order.
@@ -39,7 +40,7 @@ func recordingRegistry(_ recorder: Recorder, _ passing: Recorder = Recorder()) -
 /// The start of frame `n` at 30 fps, in µs (rounded as the encoders stamp it).
 func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1_000_000, divisor: 30) }
 
-@Suite(.timeLimit(.minutes(2))) struct StateTests {
+@Suite(.timeLimit(.minutes(2)), .watchdog) struct StateTests {
     /// ready makes the elements, paused prerolls (the sink holds its first
     /// frame and consumes nothing), playing runs; each change is posted once.
     @Test func readyPausedPlayingArePhases() async throws {
@@ -74,7 +75,7 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct SeekTests {
+@Suite(.timeLimit(.minutes(2)), .watchdog) struct SeekTests {
     /// A flushing seek in paused: the queues empty, the source moves, the sink
     /// prerolls again on the frame at the target; playing then runs from there.
     @Test func seekInPausedPrerollsAtTheTarget() async throws {
@@ -133,7 +134,7 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct QueueTests {
+@Suite(.timeLimit(.minutes(2)), .watchdog) struct QueueTests {
     @Test func byteLimitMakesTheSenderWait() async {
         let inbox = Inbox<Int>(limits: InboxLimits(items: 100, bytes: 100), measure: { _ in InboxMeasure(bytes: 40) })
         #expect(await inbox.send(0))
@@ -207,7 +208,7 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
     }
 }
 
-@Suite struct SometimesPadTests {
+@Suite(.watchdog) struct SometimesPadTests {
     /// A linked demuxer pad the file does not have: a warning naming it, and the branch ends empty.
     @Test func aLinkedPadThatNeverAppearsIsAWarning() async throws {
         let clip = try DemuxPipelineTests.clip(seconds: 1)

@@ -1,10 +1,11 @@
 import Testing
 import MediaCore
 @testable import MediaWasm
+import MediaTestWatchdog
 
 /// `wasi:media/audio-mixer` through a WAT guest: audio moves in with its
 /// media-buffer handle and the mix comes back as a new one.
-@Suite struct AudioMixerHostTests {
+@Suite(.watchdog) struct AudioMixerHostTests {
     static let guest = """
     (module
       (import "wasi:media/types@0.1.0-draft" "[constructor]media-buffer" (func $buffer (param i64) (result i32)))

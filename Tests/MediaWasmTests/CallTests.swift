@@ -1,8 +1,9 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
 /// Calls into guests and out to host imports, on every engine.
-@Suite struct CallTests {
+@Suite(.watchdog) struct CallTests {
     @Test func engineIsNamed() {
         #expect(WasmKitEngine().name == "wasmkit")
         #expect(WasmKitEngine.name == "wasmkit")

@@ -3,11 +3,12 @@ import Testing
 import MediaCore
 import MediaFFmpeg
 @testable import MediaWasm
+import MediaTestWatchdog
 
 /// `wasi:media/container` through a WAT guest: a demuxer fed with
 /// `append-bytes`, and one opened from a granted file, read to the end,
 /// seeked and read again.
-@Suite struct ContainerHostTests {
+@Suite(.watchdog) struct ContainerHostTests {
     static let guest = """
     (module
       (import "wasi:media/container@0.1.0-draft" "[constructor]demuxer" (func $new (result i32)))
@@ -136,7 +137,7 @@ import MediaFFmpeg
 
 /// A muxer writing into memory, driven byte for byte: `add-track`'s spilled
 /// (self, track-info) tuple, `write-chunk`, `finalize`, `get-output-bytes`.
-@Suite struct MemoryMuxerTests {
+@Suite(.watchdog) struct MemoryMuxerTests {
     static let guest = """
     (module
       (import "wasi:media/container@0.1.0-draft" "[constructor]muxer" (func $new (param i32) (result i32)))

@@ -1,10 +1,11 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
 /// Choosing an engine, and what is particular to each one: how it is found
 /// and the words its parser and validator use. Everything else is asserted
 /// alike for every engine by the suites parameterized over `testedEngines`.
-@Suite struct EngineTests {
+@Suite(.watchdog) struct EngineTests {
     @Test func unknownEngineIsRefusedNamingTheChoices() throws {
         #expect(throws: EngineChoiceError.self) { _ = try Engines.make("v8") }
         do {
@@ -58,7 +59,7 @@ import Testing
 
 /// What only Wasmtime gives. Runs where libwasmtime loads, and wherever
 /// Wasmtime is required (then failing with the reason it is missing).
-@Suite(.enabled(if: testedEngines.contains(WasmtimeEngine.name), "libwasmtime is not available"))
+@Suite(.enabled(if: testedEngines.contains(WasmtimeEngine.name), "libwasmtime is not available"), .watchdog)
 struct WasmtimeEngineTests {
     func wasmtime(_ limits: WasmLimits = .standard) throws -> any WasmEngine {
         try engine(WasmtimeEngine.name, limits)

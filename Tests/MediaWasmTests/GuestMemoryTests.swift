@@ -1,8 +1,9 @@
 import Foundation
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
-@Suite struct GuestMemoryTests {
+@Suite(.watchdog) struct GuestMemoryTests {
     static let logModule = "env"
 
     /// A host whose `env#log(ptr, len)` reads a UTF-8 string from the guest.

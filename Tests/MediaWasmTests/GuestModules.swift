@@ -8,7 +8,7 @@ import Synchronization
 /// The guests of Guests/, built once per test process (see `BuiltGuests`).
 enum GuestModules {
     /// The path of `<name>.wasm`.
-    static func path(_ name: String) throws -> String { try BuiltGuests.path(name) }
+    static func path(_ name: String) async throws -> String { try await BuiltGuests.path(name) }
 }
 
 /// Writes a module given as WebAssembly text to a temporary file and returns its path.

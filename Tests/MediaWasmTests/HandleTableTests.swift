@@ -1,7 +1,8 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
-@Suite struct HandleTableTests {
+@Suite(.watchdog) struct HandleTableTests {
     final class Thing {
         let id: Int
         init(_ id: Int) { self.id = id }

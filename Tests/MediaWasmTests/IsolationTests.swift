@@ -2,8 +2,9 @@ import Foundation
 import MediaWasm
 import Synchronization
 import Testing
+import MediaTestWatchdog
 
-@Suite struct IsolationTests {
+@Suite(.watchdog) struct IsolationTests {
     /// Both guests call `env#arrive` first, which returns only once both
     /// have arrived: from then on they run at the same time. One then
     /// faults on a wild load; the other sums 1...n.

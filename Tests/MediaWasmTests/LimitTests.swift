@@ -1,10 +1,11 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
 /// Fuel, the memory and table caps and nesting, on every engine. Fuel is
 /// counted in each engine's own units: tests assert budgets and their
 /// exhaustion, never how much fuel a given guest uses.
-@Suite struct LimitTests {
+@Suite(.watchdog) struct LimitTests {
     static let spinner = """
         (module
           (func (export "spin") (loop $forever (br $forever)))

@@ -1,7 +1,8 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
-@Suite struct LinkTests {
+@Suite(.watchdog) struct LinkTests {
     static let codecModule = "wasi:media/codec@0.1.0-draft"
     static let query = ImportName(module: codecModule, field: "query-video-encoder-support")
 

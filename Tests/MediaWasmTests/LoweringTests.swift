@@ -1,7 +1,8 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
-@Suite struct LoweringTests {
+@Suite(.watchdog) struct LoweringTests {
     static let guest = """
         (module
           (memory (export "memory") 1)

@@ -5,16 +5,17 @@ import MediaFFmpeg
 import MediaPipeline
 @testable import MediaWasm
 import MediaTestSupport
+import MediaTestWatchdog
 
 /// The bytes of an example or check guest (built once per process by ``GuestModules``).
-private func guestBytes(_ name: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: try GuestModules.path(name))))
+private func guestBytes(_ name: String) async throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: try await GuestModules.path(name))))
 }
 
 /// Media-app guests on the host: the Transcode example end to end, grants,
 /// and the host interfaces (codec, container, clock, mixer, devices) through
 /// small WAT guests.
-@Suite struct MediaAppHostTests {
+@Suite(.watchdog) struct MediaAppHostTests {
     static func tempDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("media-app-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -41,12 +42,12 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
     // MARK: - The Transcode guest
 
     @Test(arguments: testedEngines)
-    func transcodeGuestTranscodesAClipEndToEnd(engineName: String) throws {
+    func transcodeGuestTranscodesAClipEndToEnd(engineName: String) async throws {
         let directory = try Self.tempDirectory()
         let input = try Self.clip(in: directory)
         let output = directory + "/out.webm"
         let host = try Self.host(writable: directory)
-        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, output], grants: host.allGrants, engine: try engine(engineName))
+        let outcome = try host.run(try await guestBytes("Transcode"), arguments: [input, output], grants: host.allGrants, engine: try engine(engineName))
         #expect(outcome == .success)
 
         let demuxer = try Demuxer(url: output)
@@ -61,12 +62,12 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
     }
 
     @Test(arguments: testedEngines)
-    func outputOutsideTheGrantIsRefusedAndNothingIsWritten(engineName: String) throws {
+    func outputOutsideTheGrantIsRefusedAndNothingIsWritten(engineName: String) async throws {
         let granted = try Self.tempDirectory(), elsewhere = try Self.tempDirectory()
         let input = try Self.clip(in: granted)
         let host = try Self.host(writable: granted)
         let outside = elsewhere + "/out.mp4"
-        let outcome = try host.run(try guestBytes("Transcode"), arguments: [input, outside], grants: host.allGrants, engine: try engine(engineName))
+        let outcome = try host.run(try await guestBytes("Transcode"), arguments: [input, outside], grants: host.allGrants, engine: try engine(engineName))
         guard case .failure(let message) = outcome else {
             Issue.record("expected the guest to fail, got \(outcome)")
             return
@@ -77,18 +78,18 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
         let viaDots = granted + "/../" + URL(fileURLWithPath: elsewhere).lastPathComponent + "/out.mp4"
         try FileManager.default.createSymbolicLink(atPath: granted + "/link", withDestinationPath: elsewhere)
         for path in [viaDots, granted + "/link/out.mp4"] {
-            let again = try host.run(try guestBytes("Transcode"), arguments: [input, path], grants: host.allGrants, engine: try engine(engineName))
+            let again = try host.run(try await guestBytes("Transcode"), arguments: [input, path], grants: host.allGrants, engine: try engine(engineName))
             #expect(again != .success, "\(path)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty)
     }
 
     @Test(arguments: testedEngines)
-    func anUngrantedInterfaceFailsInstantiationNamingIt(engineName: String) throws {
+    func anUngrantedInterfaceFailsInstantiationNamingIt(engineName: String) async throws {
         let host = MediaAppHost()
         let guestEngine = try engine(engineName)
         do {
-            _ = try host.run(try guestBytes("Transcode"), arguments: [], grants: ["container"], engine: guestEngine)
+            _ = try host.run(try await guestBytes("Transcode"), arguments: [], grants: ["container"], engine: guestEngine)
             Issue.record("instantiation should fail")
         } catch let error as WasmError {
             guard case .link(let problems) = error else {
@@ -111,14 +112,14 @@ private func guestBytes(_ name: String) throws -> [UInt8] {
     /// host import with the guest SDK's core signature, and the SDK
     /// (ImportCoverage links every declaration) imports exactly the contract.
     @Test(arguments: testedEngines)
-    func hostAndGuestSDKCoverEveryImportOfTheContract(engineName: String) throws {
+    func hostAndGuestSDKCoverEveryImportOfTheContract(engineName: String) async throws {
         let world = try #require(WITContract.world(named: "media-app"))
         var contract: Set<ImportName> = []
         for name in world.imports {
             let interface = try #require(WITContract.interface(named: name))
             for field in interface.coreImportFields { contract.insert(ImportName(module: interface.qualifiedName, field: field)) }
         }
-        let module = try engine(engineName).compile(try guestBytes("ImportCoverage"))
+        let module = try engine(engineName).compile(try await guestBytes("ImportCoverage"))
         let guestImports = Dictionary(uniqueKeysWithValues: module.imports.map { ($0.name, $0.signature) })
         #expect(Set(guestImports.keys) == contract)
 

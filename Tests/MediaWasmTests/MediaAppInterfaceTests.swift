@@ -4,10 +4,11 @@ import MediaCore
 import MediaFFmpeg
 import MediaPipeline
 @testable import MediaWasm
+import MediaTestWatchdog
 
 /// The media-app host interfaces called from small WAT guests, byte for
 /// byte as docs/guest-abi.md lays them out.
-@Suite struct MediaAppInterfaceTests {
+@Suite(.watchdog) struct MediaAppInterfaceTests {
     static let probe = """
     (module
       (import "wasi:media/codec@0.1.0-draft" "query-video-encoder-support"

@@ -1,10 +1,11 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
 /// Compiled modules are cached by content: the second compile of the same
 /// bytes finds the module, and every check that depends on the caller is
 /// made again on a cached module.
-@Suite struct ModuleCacheTests {
+@Suite(.watchdog) struct ModuleCacheTests {
     /// Differs in every test process, so no earlier run left these modules in the disk cache.
     static let salt = UInt32.random(in: 0...UInt32.max)
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MediaTestWatchdog
 import MediaPipeline
 @testable import MediaWasm
 
@@ -7,7 +8,7 @@ import MediaPipeline
 /// `types`: a filter that keeps the host copying, and one with several
 /// memories. Each fails its own pipeline, naming the element and the limit,
 /// while another pipeline runs to its end.
-@Suite(.timeLimit(.minutes(5))) struct SandboxElementTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct SandboxElementTests {
     static let rgba = "videotestsrc num-buffers=3 width=32 height=16 ! videoconvert format=rgba8888"
 
     /// Writes 64 KiB into a buffer of its own, forever: a few instructions a call.
@@ -25,7 +26,7 @@ import MediaPipeline
         """)
 
     func fails(_ line: String, on engineName: String) async throws -> PipelineError {
-        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) ! collect"
+        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(try await GuestModules.path("PassThrough")) ! collect"
         async let other = Run.run(good)
         let error = await #expect(throws: PipelineError.self) { _ = try await Run.run(line) }
         #expect(try await other.sink.frames.count == 20)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MediaTestWatchdog
 import MediaCore
 import MediaFFmpeg
 import MediaTestSupport
@@ -16,7 +17,7 @@ import Glibc
 /// The directories are made and inspected through the C library with the
 /// exact bytes of each name, never through Foundation, so that no layer
 /// normalises a name on the way.
-@Suite struct SandboxPathTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct SandboxPathTests {
     static let attacker = """
     (module
       (import "wasi:media/container@0.1.0-draft" "[static]demuxer.open" (func $open (param i32 i32 i32)))
@@ -318,7 +319,7 @@ import Glibc
 }
 
 /// The pieces of the sandbox checked one at a time.
-@Suite struct SandboxPathUnitTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct SandboxPathUnitTests {
     @Test func pathsSplitAtEverySlashByte() throws {
         let root = try Disk.temporaryDirectory("sandbox-unit")
         let grant = root + "/grant"

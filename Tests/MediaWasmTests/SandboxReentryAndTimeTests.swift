@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MediaTestWatchdog
 import MediaCore
 @testable import MediaWasm
 
@@ -7,7 +8,7 @@ import MediaCore
 /// host from `cabi_realloc` and `cabi_post_*`, several linear memories, time
 /// spent in host imports and waits, and cheap calls that make the host copy
 /// a lot. Each ends in a trap with a clear reason, on both engines.
-@Suite struct SandboxReentryAndTimeTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct SandboxReentryAndTimeTests {
     static let types = "wasi:media/types@0.1.0-draft"
     static let mixer = "wasi:media/audio-mixer@0.1.0-draft"
     static let container = "wasi:media/container@0.1.0-draft"

@@ -1,7 +1,8 @@
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
-@Suite struct TrapTests {
+@Suite(.watchdog) struct TrapTests {
     static let guest = """
         (module
           (memory (export "memory") 1)

@@ -1,10 +1,11 @@
 import MediaCore
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
 /// The host side of `wasi:media/types`, driven through a guest whose exports
 /// forward to each import, so the test controls every argument.
-@Suite struct TypesHostTests {
+@Suite(.watchdog) struct TypesHostTests {
     static let forwarder = """
         (module
           (import "\(typesImport)" "[constructor]media-buffer" (func $new (param i64) (result i32)))

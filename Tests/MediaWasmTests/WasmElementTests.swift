@@ -3,16 +3,17 @@ import MediaCore
 import MediaPipeline
 import MediaWasm
 import Testing
+import MediaTestWatchdog
 
 /// The `wasm` element with the example guests of Guests/, end to end in
 /// pipelines, on every engine (`engine=`).
-@Suite(.timeLimit(.minutes(5))) struct WasmElementTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct WasmElementTests {
     static let rgba = "videotestsrc num-buffers=4 width=64 height=48 ! videoconvert format=rgba8888"
 
     /// Every engine gives bit-identical frames from the same guest and input.
     @Test(arguments: [("PassThrough", ""), ("Grayscale", ""), ("BoxOverlay", "props=\"box=8,6,20,10;color=00ff00;thickness=2\"")])
     func everyEngineGivesTheSameFrames(guest: String, props: String) async throws {
-        let path = try GuestModules.path(guest)
+        let path = try await GuestModules.path(guest)
         var outputs: [[VideoFrame]] = []
         for engineName in testedEngines {
             outputs.append(try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) \(props) ! collect").sink.frames)
@@ -24,7 +25,7 @@ import Testing
 
     /// And bit-identical audio.
     @Test func everyEngineGivesTheSameAudio() async throws {
-        let path = try GuestModules.path("Gain")
+        let path = try await GuestModules.path("Gain")
         var outputs: [[AudioData]] = []
         for engineName in testedEngines {
             outputs.append(try await Run.run("audiotestsrc num-buffers=3 samplesperbuffer=256 ! audioconvert format=f32-planar "
@@ -37,7 +38,7 @@ import Testing
 
     @Test(arguments: testedEngines)
     func grayscaleMakesEveryPixelGray(engineName: String) async throws {
-        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("Grayscale")) ! collect")
+        let run = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try await GuestModules.path("Grayscale")) ! collect")
         #expect(run.sink.frames.count == 4)
         for frame in run.sink.frames {
             #expect(frame.format == .rgba8888 && frame.width == 64 && frame.height == 48)
@@ -53,8 +54,8 @@ import Testing
     /// places between RGBA and BGRA, alpha is kept, and a frame of several of
     /// the guest's 1 MiB strips is converted whole, on each engine present.
     @Test(arguments: testedEngines)
-    func grayscaleMatchesBT601OnRGBAAndBGRA(engine: String) throws {
-        let processor = try GuestProcessor(path: try GuestModules.path("Grayscale"), options: .init(engine: engine))
+    func grayscaleMatchesBT601OnRGBAAndBGRA(engine: String) async throws {
+        let processor = try GuestProcessor(path: try await GuestModules.path("Grayscale"), options: .init(engine: engine))
         for format in [PixelFormat.rgba8888, .bgra8888] {
             var frame = try VideoFrame(format: format, width: 700, height: 500, timestampUs: 0)  // 1.4 MB: two strips
             var seed: UInt32 = 12345
@@ -83,15 +84,15 @@ import Testing
     @Test(arguments: testedEngines)
     func passThroughReturnsIdenticalFrames(engineName: String) async throws {
         let plain = try await Run.run("\(Self.rgba) ! collect")
-        let guest = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) ! collect")
+        let guest = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try await GuestModules.path("PassThrough")) ! collect")
         #expect(guest.sink.frames.count == 4)
         #expect(guest.sink.frames == plain.sink.frames)
     }
 
     /// The frame's buffer goes into the guest as a handle and comes back as the same bytes.
     @Test(arguments: testedEngines)
-    func passThroughCopiesNoPixel(engineName: String) throws {
-        let processor = try GuestProcessor(path: try GuestModules.path("PassThrough"), options: .init(engine: engineName))
+    func passThroughCopiesNoPixel(engineName: String) async throws {
+        let processor = try GuestProcessor(path: try await GuestModules.path("PassThrough"), options: .init(engine: engineName))
         let frame = try VideoFrame(format: .rgba8888, width: 1920, height: 1080, timestampUs: 40_000, durationUs: 40_000)
         let address = frame.buffer.withUnsafeBytes { $0.baseAddress }
         let out = try processor.process(frame)
@@ -103,7 +104,7 @@ import Testing
     @Test(arguments: testedEngines)
     func boxOverlayDrawsTheBox(engineName: String) async throws {
         let plain = try await Run.run("\(Self.rgba) ! collect")
-        let boxed = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("BoxOverlay")) "
+        let boxed = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try await GuestModules.path("BoxOverlay")) "
                                       + "props=\"box=8,6,20,10;color=00ff00;thickness=2\" ! collect")
         #expect(boxed.sink.frames.count == 4)
         for (out, original) in zip(boxed.sink.frames, plain.sink.frames) {
@@ -121,7 +122,7 @@ import Testing
     func gainScalesAudio(engineName: String) async throws {
         let line = "audiotestsrc num-buffers=3 samplesperbuffer=256 ! audioconvert format=f32-planar"
         let plain = try await Run.run("\(line) ! collect")
-        let scaled = try await Run.run("\(line) ! wasm engine=\(engineName) module=\(try GuestModules.path("Gain")) props=gain=0.5 ! collect")
+        let scaled = try await Run.run("\(line) ! wasm engine=\(engineName) module=\(try await GuestModules.path("Gain")) props=gain=0.5 ! collect")
         #expect(scaled.sink.audio.count == 3)
         for (out, original) in zip(scaled.sink.audio, plain.sink.audio) {
             #expect(out.timestampUs == original.timestampUs && out.channels == original.channels)
@@ -136,7 +137,7 @@ import Testing
     /// guests, so both decode the very same bitstream.
     @Test(arguments: testedEngines)
     func negatePadSendReceiveRoundTrips(engineName: String) async throws {
-        let send = try GuestModules.path("NegatePadSend"), receive = try GuestModules.path("NegatePadReceive")
+        let send = try await GuestModules.path("NegatePadSend"), receive = try await GuestModules.path("NegatePadReceive")
         let run = try await Run.run("videotestsrc num-buffers=10 width=64 height=48 ! encode codec=h264 ! tee name=t "
                                     + "t. ! queue ! tap2 ! decode ! collect2 "
                                     + "t. ! queue ! wasm engine=\(engineName) module=\(send) ! tap ! wasm engine=\(engineName) module=\(receive) ! decode ! collect")
@@ -156,7 +157,7 @@ import Testing
 
     @Test(arguments: testedEngines)
     func encodedTransformRunsOnAudioChunks(engineName: String) async throws {
-        let send = try GuestModules.path("NegatePadSend"), receive = try GuestModules.path("NegatePadReceive")
+        let send = try await GuestModules.path("NegatePadSend"), receive = try await GuestModules.path("NegatePadReceive")
         let run = try await Run.run("audiotestsrc num-buffers=20 ! encode codec=opus ! tee name=t t. ! queue ! tap2 "
                                     + "t. ! queue ! wasm engine=\(engineName) module=\(send) ! wasm engine=\(engineName) module=\(receive) ! tap")
         #expect(run.tap.chunks.count == run.tap2.chunks.count && !run.tap.chunks.isEmpty)
@@ -167,7 +168,7 @@ import Testing
     @Test(arguments: testedEngines)
     func unacceptedFormatIsNotNegotiated(engineName: String) async throws {
         let error = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("videotestsrc num-buffers=2 ! wasm engine=\(engineName) module=\(try GuestModules.path("BoxOverlay")) ! collect")
+            _ = try await Run.run("videotestsrc num-buffers=2 ! wasm engine=\(engineName) module=\(try await GuestModules.path("BoxOverlay")) ! collect")
         }
         #expect(error.code == .notNegotiated)
         #expect(error.message.contains("yuv420p") && error.message.contains("rgba8888, bgra8888") && error.message.contains("BoxOverlay.wasm"))
@@ -175,7 +176,7 @@ import Testing
 
     @Test(arguments: testedEngines)
     func worldMustMatchTheStreamAndTheExports(engineName: String) async throws {
-        let grayscale = try GuestModules.path("Grayscale")
+        let grayscale = try await GuestModules.path("Grayscale")
         let kind = try await #require(throws: PipelineError.self) {
             _ = try await Run.run("audiotestsrc num-buffers=2 ! wasm engine=\(engineName) module=\(grayscale) ! collect")
         }
@@ -189,7 +190,7 @@ import Testing
     @Test(arguments: testedEngines)
     func badPropertiesAreAllReported(engineName: String) async throws {
         let error = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) grant=types,codecs memory=lots props=oops ! collect")
+            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try await GuestModules.path("PassThrough")) grant=types,codecs memory=lots props=oops ! collect")
         }
         #expect(error.message.contains("'codecs' is not an interface") && error.message.contains("'lots' is not a size")
                 && error.message.contains("'oops' is not key=value"))
@@ -198,7 +199,7 @@ import Testing
     @Test(arguments: testedEngines)
     func guestConfigureErrorStopsAtStart(engineName: String) async throws {
         let error = try await #require(throws: PipelineError.self) {
-            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("FrameOwnership")) props=mode=bogus ! collect")
+            _ = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(try await GuestModules.path("FrameOwnership")) props=mode=bogus ! collect")
         }
         #expect(error.element == "wasm0")
         #expect(error.message.contains("`configure`") && error.message.contains("mode: expected drop, twice, new or overread"))
@@ -206,7 +207,7 @@ import Testing
 
     @Test(arguments: testedEngines)
     func frameOwnershipModes(engineName: String) async throws {
-        let path = try GuestModules.path("FrameOwnership")
+        let path = try await GuestModules.path("FrameOwnership")
         let dropped = try await Run.run("\(Self.rgba) ! wasm engine=\(engineName) module=\(path) props=mode=drop ! collect")
         #expect(dropped.sink.frames.isEmpty)
         let made = try await Run.run("videotestsrc num-buffers=1 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(path) props=mode=new ! collect")
@@ -220,12 +221,12 @@ import Testing
 
 /// Guests that misbehave: each fails its own pipeline with a clear error
 /// while a second pipeline, running at the same time, completes.
-@Suite(.timeLimit(.minutes(5))) struct HostileGuestTests {
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct HostileGuestTests {
     static let rgba = "videotestsrc num-buffers=3 width=32 height=16 ! videoconvert format=rgba8888"
 
     /// Runs `hostile` and a pass-through pipeline at once; returns the hostile one's error.
     func failsWhileAnotherRuns(_ hostile: String, on engineName: String) async throws -> PipelineError {
-        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(try GuestModules.path("PassThrough")) ! collect"
+        let good = "videotestsrc num-buffers=20 width=64 height=48 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(try await GuestModules.path("PassThrough")) ! collect"
         async let other = Run.run(good)
         let error = await #expect(throws: PipelineError.self) { _ = try await Run.run(hostile) }
         let finished = try await other
@@ -294,7 +295,7 @@ import Testing
 
     @Test(arguments: testedEngines)
     func returningTheSameFrameTwiceTraps(engineName: String) async throws {
-        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(try GuestModules.path("FrameOwnership")) props=mode=twice ! fakesink", on: engineName)
+        let error = try await failsWhileAnotherRuns("\(Self.rgba) ! wasm engine=\(engineName) module=\(try await GuestModules.path("FrameOwnership")) props=mode=twice ! fakesink", on: engineName)
         #expect(error.message.contains("`process`"))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MediaTestSupport
 import Testing
+import MediaTestWatchdog
 
 /// `wit/` at the root of the repository.
 private let witDirectory = URL(fileURLWithPath: #filePath)
@@ -21,7 +22,7 @@ private func checkEditedCopy(file: String, _ edit: (String) -> String) throws ->
     return WITPackageCheck(directory: copy.path).problems
 }
 
-@Suite("wasi:media WIT package")
+@Suite("wasi:media WIT package", .watchdog)
 struct WITPackageTests {
     @Test func packageParsesValidatesAndMatchesTheContract() {
         let check = WITPackageCheck(directory: witDirectory)

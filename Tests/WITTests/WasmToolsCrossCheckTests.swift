@@ -1,6 +1,7 @@
 import Foundation
 import MediaTestSupport
 import Testing
+import MediaTestWatchdog
 
 /// The Bytecode Alliance's `wasm-tools`, when this machine has it: from
 /// `WASI_MEDIA_WASM_TOOLS`, else the first `wasm-tools` on `PATH` (the PyPI
@@ -38,7 +39,7 @@ private func runWasmTools(_ arguments: [String]) throws -> (status: Int32, outpu
 
 /// Cross-checks `wit/` and ``WITContract`` with wasm-tools' own WIT parser
 /// and core-module naming, where wasm-tools is installed.
-@Suite("wasi:media WIT package, cross-checked with wasm-tools", .enabled(if: wasmTools != nil))
+@Suite("wasi:media WIT package, cross-checked with wasm-tools", .enabled(if: wasmTools != nil), .watchdog)
 struct WasmToolsCrossCheckTests {
     @Test func witParserAcceptsThePackage() throws {
         let run = try runWasmTools(["component", "wit", witDirectory])
