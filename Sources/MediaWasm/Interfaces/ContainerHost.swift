@@ -10,6 +10,15 @@ internal import MediaFFmpeg
 /// the `container-format` enum and plain audio files, through FFmpeg's
 /// `file` protocol alone, so a playlist or reference inside a granted file
 /// cannot reach another file.
+///
+/// Every muxer and demuxer counts against the instance's ``HostBudget``: a
+/// fixed estimate when made (a constructor traps, `create` and `open` return
+/// `out-of-bounds`, when it does not fit), then what it keeps as it keeps
+/// it — a muxer's output not yet collected and the chunks the container
+/// holds back, a byte-fed demuxer's appended bytes, chunks read ahead for
+/// other tracks. Each byte-fed demuxer runs a host thread and holds one of
+/// the instance's ``HostBudget/maxLiveByteFedDemuxers`` slots; dropping it
+/// ends the thread.
 public enum ContainerHost {
     public static let interface = "container"
 
@@ -30,7 +39,52 @@ public enum ContainerHost {
         let muxer: Muxer
         /// Output taken from the muxer but not yet returned (over 2^28 - 1 bytes a call).
         var pending: [UInt8] = []
-        init(_ muxer: Muxer) { self.muxer = muxer }
+        /// The muxer itself and its tracks.
+        let fixed: HostCharge
+        /// Output not yet collected, and chunk bytes the container holds back.
+        let output: HostCharge
+        /// Chunk bytes written since the muxer last produced output: what it
+        /// holds back (an mp4 fragment until the next keyframe).
+        private var heldBack = 0
+        private var produced: Int64 = 0
+
+        init(_ muxer: Muxer, fixed: HostCharge, budget: HostBudget) {
+            self.muxer = muxer
+            self.fixed = fixed
+            output = budget.hold(0, for: "muxer output not yet collected (get-output-bytes) and chunks the container holds back")
+        }
+
+        static let advice = "collect the output (get-output-bytes) first; an mp4 muxer holds a fragment back until the next keyframe"
+
+        /// Writes `chunk` once its bytes fit, and charges what the muxer then keeps.
+        func write(_ chunk: EncodedChunk, track: Int, by operation: String) throws {
+            // The container's copy of the chunk, then the output it becomes.
+            try output.check(growingBy: chunk.data.count * 2, by: operation, advice: Self.advice)
+            do { try muxer.writeChunk(trackId: track, chunk) } catch {
+                settle()
+                throw error
+            }
+            settle(wrote: chunk.data.count)
+        }
+
+        /// Charges the output as it is after a call; `wrote` chunk bytes just went in.
+        func settle(wrote: Int? = nil) {
+            let now = muxer.producedByteCount
+            if let wrote {
+                // Output appearing means the muxer wrote out what it held, except
+                // perhaps the chunk just written.
+                heldBack = now != produced ? wrote : heldBack + wrote
+            }
+            produced = now
+            output.set(pending.count + muxer.bufferedOutputByteCount + heldBack)
+        }
+
+        /// After `finalize` the muxer holds nothing back.
+        func finalized() {
+            heldBack = 0
+            produced = muxer.producedByteCount
+            output.set(pending.count + muxer.bufferedOutputByteCount)
+        }
     }
 
     enum Muxers: InstanceStateKey {
@@ -44,18 +98,25 @@ public enum ContainerHost {
     static func defineMuxer(_ module: inout HostModule, files: FileAccess) {
         module.define("[constructor]muxer", WasmSignature([.i32], [.i32])) { call in
             let format = try containerFormat(call.u32(0))
+            let budget = call.instance.hostBudget
+            let fixed = try budget.charge(HostCosts.muxer, for: "a muxer for \(format.rawValue)", by: call.name.field,
+                                          advice: "drop a muxer first")
             let muxer = try Muxer(format: format)
-            call.setResult(try call.state[Muxers.self].insert(MuxerSession(muxer)))
+            call.setResult(try call.state[Muxers.self].insert(MuxerSession(muxer, fixed: fixed, budget: budget)))
         }
         module.define("[static]muxer.create", WasmSignature([.i32, .i32, .i32, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(3), size: 16, alignment: 4)
             let path = try AppABI.string(instance, call.u32(0), call.u32(1), what: "path")
             let format = try containerFormat(call.u32(2))
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
                 let resolved = try files.resolve(path, for: .write)
+                let budget = instance.hostBudget
+                let fixed = try budget.charge(HostCosts.muxer, for: "a muxer for \(format.rawValue)", by: operation,
+                                              advice: "drop a muxer first")
                 let muxer = try Muxer(format: format, path: "file:" + resolved)
-                let handle = try instance.state[Muxers.self].insert(MuxerSession(muxer))
+                let handle = try instance.state[Muxers.self].insert(MuxerSession(muxer, fixed: fixed, budget: budget))
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(handle, at: area + 4)
@@ -68,8 +129,15 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Muxers.self].borrow(try AppABI.memory(instance).load(UInt32.self, at: tuple))
             let info = try AppABI.loadTrackInfo(instance, at: tuple + 8)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try session.muxer.addTrack(try trackInfo(info))
+                let track = try trackInfo(info)
+                let cost = HostCosts.muxerTrack(descriptionBytes: track.parameters.extradata.count)
+                try session.fixed.update(to: session.fixed.bytes + cost, by: operation, advice: "drop a muxer first")
+                do { try session.muxer.addTrack(track) } catch {
+                    session.fixed.set(session.fixed.bytes - cost)
+                    throw error
+                }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -80,8 +148,9 @@ public enum ContainerHost {
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             let trackID = Int(call.u32(1))
             let chunk = try AppABI.encodedChunk(call, from: 2)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try session.muxer.writeChunk(trackId: trackID, chunk)
+                try session.write(chunk, track: trackID, by: operation)
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -90,6 +159,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 8, alignment: 4)
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             session.pending += session.muxer.takeOutputBytes()
+            defer { session.settle() }
             let count = min(session.pending.count, Int(AppABI.maxListLength))
             let list = try AppABI.lowerBytes(instance, Array(session.pending.prefix(count)))
             session.pending.removeFirst(count)
@@ -102,6 +172,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area) {
+                defer { session.finalized() }
                 try session.muxer.finalize()
                 try AppABI.storeOk(instance, area: area)
             }
@@ -144,8 +215,50 @@ public enum ContainerHost {
         }
         let source: Source
         var finished = false
+        /// The demuxer itself (and, byte-fed, its thread's slot).
+        let fixed: HostCharge
+        /// Appended bytes (kept for seeking) and chunks read ahead for other tracks.
+        let kept: HostCharge
 
-        init(_ source: Source) { self.source = source }
+        init(_ source: Source, fixed: HostCharge, budget: HostBudget) {
+            self.source = source
+            self.fixed = fixed
+            kept = budget.hold(0, for: "demuxer input kept for seeking and chunks read ahead for other tracks")
+        }
+
+        var appendedBytes: Int {
+            if case .bytes(let demuxer) = source { return demuxer.appendedByteCount }
+            return 0
+        }
+
+        var queuedBytes: Int {
+            switch source {
+            case .file(let demuxer): demuxer.queuedByteCount
+            case .bytes(let demuxer): demuxer.queuedByteCount
+            }
+        }
+
+        /// Charges what the demuxer keeps now.
+        func settle() { kept.set(appendedBytes + queuedBytes) }
+
+        /// Runs a read with the read-ahead queue limited to what the budget
+        /// has room for; a read stopped by that limit is a refusal naming it.
+        func read<T>(_ budget: HostBudget, by operation: String, _ body: () throws -> T) throws -> T {
+            let before = queuedBytes
+            let limit = before + budget.room
+            switch source {
+            case .file(let demuxer): demuxer.queueByteLimit = limit
+            case .bytes(let demuxer): demuxer.queueByteLimit = limit
+            }
+            defer { settle() }
+            do {
+                return try body()
+            } catch is MediaError where queuedBytes > limit {
+                throw HostBudgetRefusal(operation: operation, purpose: "chunks read ahead for tracks other than the one asked for",
+                                        kind: .memory(cost: queuedBytes - before, held: budget.held, limit: budget.limit),
+                                        advice: "read them in container order (read-next-chunk) first")
+            }
+        }
 
         /// The audio and video tracks (empty while a byte stream's header is incomplete).
         func tracks() throws(MediaError) -> [TrackInfo] {
@@ -207,15 +320,24 @@ public enum ContainerHost {
 
     static func defineDemuxer(_ module: inout HostModule, files: FileAccess) {
         module.define("[constructor]demuxer", WasmSignature([], [.i32])) { call in
+            let budget = call.instance.hostBudget
+            let fixed = try budget.charge(HostCosts.byteFedDemuxer, for: "a byte-fed demuxer", by: call.name.field,
+                                          owner: .byteFedDemuxer)
             let demuxer = StreamingDemuxer(label: "appended bytes", options: demuxerOptions(protocols: "none"))
-            call.setResult(try call.state[Demuxers.self].insert(DemuxerSession(.bytes(demuxer))))
+            if let failure = demuxer.startFailure {
+                throw HostRefusal("a byte-fed demuxer cannot start its thread: \(failure)")
+            }
+            call.setResult(try call.state[Demuxers.self].insert(DemuxerSession(.bytes(demuxer), fixed: fixed, budget: budget)))
         }
         module.define("[static]demuxer.open", WasmSignature([.i32, .i32, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(2), size: 16, alignment: 4)
             let path = try AppABI.string(instance, call.u32(0), call.u32(1), what: "path")
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
                 let resolved = try files.resolve(path, for: .read)
+                let budget = instance.hostBudget
+                let fixed = try budget.charge(HostCosts.demuxer, for: "a demuxer", by: operation, advice: "drop a demuxer first")
                 let demuxer: Demuxer
                 if FileAccess.isURL(resolved) {
                     // Network protocols only: a playlist fetched from a granted URL cannot name a local file.
@@ -223,7 +345,7 @@ public enum ContainerHost {
                 } else {
                     demuxer = try Demuxer(url: "file:" + resolved, options: demuxerOptions(protocols: "file"))
                 }
-                let handle = try instance.state[Demuxers.self].insert(DemuxerSession(.file(demuxer)))
+                let handle = try instance.state[Demuxers.self].insert(DemuxerSession(.file(demuxer), fixed: fixed, budget: budget))
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(handle, at: area + 4)
@@ -234,6 +356,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(3), size: 16, alignment: 4)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let data = try AppABI.bytes(instance, call.u32(1), call.u32(2), what: "data")
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
                 guard case .bytes(let demuxer) = session.source else {
                     throw AppABI.Failure(.invalidState, "append-bytes: this demuxer reads a file (made by open)")
@@ -241,7 +364,10 @@ public enum ContainerHost {
                 guard !session.finished else {
                     throw AppABI.Failure(.invalidState, "append-bytes: finish-bytes was called")
                 }
+                try session.kept.check(growingBy: data.count, by: operation,
+                                       advice: "a byte-fed demuxer keeps every appended byte (for seeking): drop it, or read a file with open")
                 demuxer.append(data)
+                session.settle()
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -258,6 +384,7 @@ public enum ContainerHost {
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
+            defer { session.settle() }
             try AppABI.respond(instance, area: area) {
                 let list = try AppABI.lowerTrackInfos(instance, try session.tracks().map(guestTrack))
                 let memory = try AppABI.memory(instance)
@@ -271,8 +398,10 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(2), size: 72, alignment: 8)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let trackID = Int(call.u32(1))
+            let budget = instance.hostBudget
+            let operation = call.name.field
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
-                let chunk = try session.readChunk(trackID)
+                let chunk = try session.read(budget, by: operation) { try session.readChunk(trackID) }
                 if let chunk { try MediaRecords.store(chunk, at: area + 16, in: instance) }
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
@@ -284,6 +413,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 80, alignment: 8)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
+                defer { session.settle() }
                 let next = try session.readNext()
                 if let (_, chunk) = next { try MediaRecords.store(chunk, at: area + 24, in: instance) }
                 let memory = try AppABI.memory(instance)
@@ -298,6 +428,7 @@ public enum ContainerHost {
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let target = call.s64(1)
             try AppABI.respond(instance, area: area) {
+                defer { session.settle() }
                 switch session.source {
                 case .file(let demuxer): try demuxer.seek(toUs: target)
                 case .bytes(let demuxer):
