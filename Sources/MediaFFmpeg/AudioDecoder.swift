@@ -24,12 +24,13 @@ public final class AudioDecoder {
                                                   sampleRate: defaults.0, channels: defaults.1))
     }
 
-    public init(parameters: CodecParameters) throws(MediaError) {
+    /// - Parameter threadCount: the most decoding threads; 0 (the default) lets FFmpeg pick.
+    public init(parameters: CodecParameters, threadCount: Int = 0) throws(MediaError) {
         guard parameters.kind == .audio else {
             throw MediaError(.invalidArgument, operation: "open audio decoder",
                              message: "codec '\(parameters.codecName)' is \(parameters.kind.rawValue), not audio", codec: parameters.codecName)
         }
-        session = try DecoderSession(parameters, kind: "audio")
+        session = try DecoderSession(parameters, kind: "audio", threadCount: threadCount)
         self.parameters = parameters
         implementationName = session.implementationName
     }
@@ -40,6 +41,9 @@ public final class AudioDecoder {
     public func decode(_ chunk: EncodedChunk) throws(MediaError) {
         try session.submit(chunk, onFrame: collect)
     }
+
+    /// Bytes of the audio waiting for ``takeDecodedAudio()``.
+    public var pendingAudioBytes: Int { pending.reduce(0) { $0 + $1.buffer.size } }
 
     /// The audio decoded so far, in order; empties the queue (WIT `get-decoded-audio`).
     public func takeDecodedAudio() -> [AudioData] {

@@ -30,22 +30,28 @@ public final class AudioEncoder {
     private var samplesSent: Int64 = 0
     private var drained = false
     private let frameSize: Int
+    /// FFmpeg threads the codec may run (0: FFmpeg's automatic count).
+    public let threadCount: Int
 
     /// - Throws: `invalidArgument` for a bad rate, channel count or bitrate;
     ///   `unsupported` when the codec does not take the rate (the message
     ///   lists the rates it takes).
-    /// - Parameter logger: receives the implementation chosen, at debug level.
-    public init(config: AudioEncoderConfig, logger: Logger = Logger(label: "wasi-media.codec")) throws(MediaError) {
+    /// - Parameters:
+    ///   - threadCount: the codec's worker threads (FFmpeg's `thread_count`,
+    ///     at most 64); 0 (the default) lets FFmpeg pick.
+    ///   - logger: receives the implementation chosen, at debug level.
+    public init(config: AudioEncoderConfig, threadCount: Int = 0, logger: Logger = Logger(label: "wasi-media.codec")) throws(MediaError) {
         _ = LibavSetup.once
         guard let candidate = CodecCatalog.ordered(CodecCatalog.encoderCandidates(config.codec), .noPreference).first else {
             throw MediaError(.unsupported, operation: "open audio encoder",
                              message: "no \(config.codec.witName) encoder is built into this FFmpeg", codec: config.codec.witName)
         }
-        let ctx = try Self.openContext(candidate: candidate, config: config)
+        let ctx = try Self.openContext(candidate: candidate, config: config, threadCount: threadCount)
         logger.debug("audio encoder opened", metadata: ["codec": "\(config.codec.witName)", "implementation": "\(candidate.name)",
                                                        "frame-size": "\(ctx.pointee.frame_size)"])
         self.context = ctx
         self.config = config
+        self.threadCount = min(max(0, threadCount), 64)
         self.candidate = candidate
         self.implementationName = candidate.name
         self.implementation = candidate.implementation
@@ -75,6 +81,9 @@ public final class AudioEncoder {
         try push(converted)
         try encodeAvailable(final: false)
     }
+
+    /// Bytes of the chunks waiting for ``takeEncodedChunks()``.
+    public var pendingChunkBytes: Int { pending.reduce(0) { $0 + $1.data.count } }
 
     /// The chunks compressed so far, oldest first; empties the queue.
     public func takeEncodedChunks() -> [EncodedChunk] {
@@ -156,7 +165,7 @@ public final class AudioEncoder {
 
     private func reopen() throws(MediaError) {
         closeEncoder(&context, drained: true)
-        context = try Self.openContext(candidate: candidate, config: config)
+        context = try Self.openContext(candidate: candidate, config: config, threadCount: threadCount)
         drained = false
         startUs = nil
         samplesSent = 0
@@ -164,7 +173,8 @@ public final class AudioEncoder {
 
     // MARK: - Opening
 
-    static func openContext(candidate: CodecCandidate, config: AudioEncoderConfig) throws(MediaError) -> UnsafeMutablePointer<AVCodecContext> {
+    static func openContext(candidate: CodecCandidate, config: AudioEncoderConfig,
+                            threadCount: Int = 0) throws(MediaError) -> UnsafeMutablePointer<AVCodecContext> {
         _ = LibavSetup.once
         var problems: [String] = []
         if config.sampleRate <= 0 || config.sampleRate > 768_000 { problems.append("sample rate \(config.sampleRate) is outside 1...768000") }
@@ -189,7 +199,7 @@ public final class AudioEncoder {
         wm_codec_set_channels(ctx, Int32(config.channels))
         ctx.pointee.sample_fmt = preferredSampleFormat(codec)
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(config.sampleRate))
-        ctx.pointee.thread_count = 0
+        ctx.pointee.thread_count = Int32(min(max(0, threadCount), 64))
         ctx.pointee.flags |= wm_codec_flag_global_header()
         switch config.codec {
         case .aac, .mp3: ctx.pointee.bit_rate = Int64(config.bitrate ?? 128_000)

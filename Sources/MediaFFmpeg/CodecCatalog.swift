@@ -52,13 +52,15 @@ public enum CodecCatalog {
     /// Whether an encoder for `config` opens on this host, and which kind.
     ///
     /// Opens each candidate with the configuration (hardware first) and
-    /// reports the first that opens. Thread-safe; results are cached per
-    /// configuration for the life of the process.
-    public static func queryVideoEncoderSupport(_ config: VideoEncoderConfig) -> EncoderSupport {
-        if let cached = cache.withLock({ $0.video[config] }) { return cached }
+    /// `threadCount` (see ``VideoEncoder/init(config:threadCount:logger:)``)
+    /// and reports the first that opens. Thread-safe; results are cached per
+    /// configuration and thread count for the life of the process.
+    public static func queryVideoEncoderSupport(_ config: VideoEncoderConfig, threadCount: Int = 0) -> EncoderSupport {
+        let key = Cache.Key(config: config, threadCount: threadCount)
+        if let cached = cache.withLock({ $0.video[key] }) { return cached }
         var result = EncoderSupport(supported: false, implementation: .software, implementationName: nil)
         for candidate in ordered(encoderCandidates(config.codec), config.hardwareAcceleration) {
-            if let ctx = try? VideoEncoder.openContext(candidate: candidate, config: config) {
+            if let ctx = try? VideoEncoder.openContext(candidate: candidate, config: config, threadCount: threadCount) {
                 // Opening is not enough for some hardware: the first frame must go in too.
                 let took = sendBlankFrame(ctx)
                 var p: UnsafeMutablePointer<AVCodecContext>? = ctx
@@ -68,16 +70,17 @@ public enum CodecCatalog {
                 break
             }
         }
-        cache.withLock { $0.video[config] = result }
+        cache.withLock { $0.video[key] = result }
         return result
     }
 
-    /// Whether an encoder for `config` opens on this host. Thread-safe; cached.
-    public static func queryAudioEncoderSupport(_ config: AudioEncoderConfig) -> EncoderSupport {
+    /// Whether an encoder for `config` opens on this host with `threadCount`
+    /// (see ``AudioEncoder/init(config:threadCount:logger:)``). Thread-safe; cached.
+    public static func queryAudioEncoderSupport(_ config: AudioEncoderConfig, threadCount: Int = 0) -> EncoderSupport {
         if let cached = cache.withLock({ $0.audio[config] }) { return cached }
         var result = EncoderSupport(supported: false, implementation: .software, implementationName: nil)
         for candidate in ordered(encoderCandidates(config.codec), .noPreference) {
-            if let ctx = try? AudioEncoder.openContext(candidate: candidate, config: config) {
+            if let ctx = try? AudioEncoder.openContext(candidate: candidate, config: config, threadCount: threadCount) {
                 var p: UnsafeMutablePointer<AVCodecContext>? = ctx
                 closeEncoder(&p, drained: false)
                 result = EncoderSupport(supported: true, implementation: candidate.implementation, implementationName: candidate.name)
@@ -100,7 +103,11 @@ public enum CodecCatalog {
     }
 
     private struct Cache {
-        var video: [VideoEncoderConfig: EncoderSupport] = [:]
+        struct Key: Hashable {
+            var config: VideoEncoderConfig
+            var threadCount: Int
+        }
+        var video: [Key: EncoderSupport] = [:]
         var audio: [AudioEncoderConfig: EncoderSupport] = [:]
     }
     private static let cache = Locked(Cache())

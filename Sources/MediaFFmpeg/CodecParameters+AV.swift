@@ -65,7 +65,12 @@ extension CodecParameters {
 
 /// Opens a decoder for `parameters`, taking packets and giving frames with
 /// timestamps in microseconds.
-func openDecoder(_ parameters: CodecParameters, operation: String) throws(MediaError) -> UnsafeMutablePointer<AVCodecContext> {
+///
+/// `threadCount` 0 lets FFmpeg pick (one or more per core); `maxPixels`, when
+/// set, makes the decoder refuse frames of more pixels (FFmpeg's `max_pixels`,
+/// checked before a frame's memory is allocated).
+func openDecoder(_ parameters: CodecParameters, operation: String, threadCount: Int = 0,
+                 maxPixels: Int? = nil) throws(MediaError) -> UnsafeMutablePointer<AVCodecContext> {
     _ = LibavSetup.once
     guard let id = parameters.avCodecID, let codec = avcodec_find_decoder(id) else {
         throw MediaError(.unsupported, operation: operation, message: "no decoder for '\(parameters.codecName)' in this FFmpeg",
@@ -91,7 +96,8 @@ func openDecoder(_ parameters: CodecParameters, operation: String) throws(MediaE
     var ret = avcodec_parameters_to_context(ctx, par)
     if ret >= 0 {
         ctx.pointee.pkt_timebase = Rational.microseconds.av
-        ctx.pointee.thread_count = 0
+        ctx.pointee.thread_count = Int32(min(max(0, threadCount), 64))
+        if let maxPixels { ctx.pointee.max_pixels = Int64(max(1, maxPixels)) }
         ret = avcodec_open2(ctx, codec, nil)
     }
     guard ret >= 0 else {

@@ -14,10 +14,13 @@ final class DecoderSession {
     private var context: UnsafeMutablePointer<AVCodecContext>?
     private let packet: AVPacketBox
     private let frame: AVFrameBox
+    /// The most pixels a frame may have (FFmpeg's `max_pixels`), if limited.
+    let maxPixels: Int?
 
-    init(_ parameters: CodecParameters, kind: String) throws(MediaError) {
-        let ctx = try openDecoder(parameters, operation: "open \(kind) decoder")
+    init(_ parameters: CodecParameters, kind: String, threadCount: Int = 0, maxPixels: Int? = nil) throws(MediaError) {
+        let ctx = try openDecoder(parameters, operation: "open \(kind) decoder", threadCount: threadCount, maxPixels: maxPixels)
         context = ctx
+        self.maxPixels = maxPixels
         self.kind = kind
         implementationName = String(cString: ctx.pointee.codec.pointee.name)
         do {
@@ -45,8 +48,10 @@ final class DecoderSession {
         guard ret >= 0 else {
             // With threaded decoding FFmpeg reports a bad chunk while a later one
             // is submitted, and that later chunk is taken all the same.
+            let cause = maxPixels.map { "the stream is corrupt, or its frames have more than the \($0) pixels this decoder may decode," }
+                ?? "the stream is corrupt"
             throw .libav(ret, operation: "decode \(kind)",
-                         message: "the stream is corrupt at or before the chunk at \(chunk.timestampUs) µs: \(avErrorText(ret)); the chunk was taken and the decoder stays usable",
+                         message: "\(cause) at or before the chunk at \(chunk.timestampUs) µs: \(avErrorText(ret)); the chunk was taken and the decoder stays usable",
                          codec: implementationName)
         }
         try receive(ctx, onFrame)

@@ -37,6 +37,13 @@ public final class Demuxer {
     private var queues: [Int: [EncodedChunk]] = [:]
     private var ended = false
 
+    /// Bytes of the chunks ``readChunk(trackId:)`` read ahead and keeps for other tracks.
+    public private(set) var queuedByteCount = 0
+    /// When set, ``readChunk(trackId:)`` reads no further ahead once the
+    /// chunks it keeps for other tracks pass this many bytes (it throws
+    /// `failed`; ``readNext()`` hands them over). nil: no limit.
+    public var queueByteLimit: Int?
+
     /// Opens `url` (a path or any URL FFmpeg opens) and reads its header.
     /// `options` go to the protocol and demuxer (`rw_timeout`, `rtsp_transport`...).
     ///
@@ -189,6 +196,7 @@ public final class Demuxer {
             if var q = queues[id], !q.isEmpty {
                 let c = q.removeFirst()
                 queues[id] = q
+                queuedByteCount -= c.data.count
                 return (id, c)
             }
         }
@@ -204,11 +212,16 @@ public final class Demuxer {
             if var q = queues[trackId], !q.isEmpty {
                 let c = q.removeFirst()
                 queues[trackId] = q
+                queuedByteCount -= c.data.count
                 return c
+            }
+            if let limit = queueByteLimit, queuedByteCount > limit {
+                throw Self.queueFull(queuedByteCount, limit: limit, file: source, track: trackId)
             }
             guard let (id, chunk) = try readPacket() else { return nil }
             if id == trackId { return chunk }
             queues[id, default: []].append(chunk)
+            queuedByteCount += chunk.data.count
         }
     }
 
@@ -244,7 +257,14 @@ public final class Demuxer {
             throw .libav(ret, operation: "seek to \(timeUs) µs", message: "the container cannot seek there: \(avErrorText(ret))", file: source)
         }
         queues.removeAll()
+        queuedByteCount = 0
         ended = false
+    }
+
+    static func queueFull(_ queued: Int, limit: Int, file: String?, track: Int) -> MediaError {
+        MediaError(.failed, operation: "read chunk",
+                   message: "\(queued) bytes of other tracks' chunks are waiting, more than the \(limit) this demuxer may keep; read them in container order (read-next-chunk) first",
+                   file: file, track: track)
     }
 }
 

@@ -36,6 +36,7 @@ public final class Muxer {
     private var tracks: [Int: Track] = [:]
     private var headerWritten = false
     private var finalized = false
+    private var memoryBytesProduced: Int64 = 0
 
     /// A muxer writing `format` to the file at `path` (created or truncated).
     public convenience init(format: ContainerFormat, path: String) throws(MediaError) {
@@ -97,6 +98,7 @@ public final class Muxer {
         } else if memory {
             let bridge = try IOBridge(write: { [unowned self] bytes, count in
                 self.output.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                self.memoryBytesProduced += Int64(count)
                 return 0
             })
             io = bridge
@@ -197,6 +199,21 @@ public final class Muxer {
         }
         track.lastDtsUs = dts
         tracks[trackId] = track
+    }
+
+    /// Bytes of memory output waiting for ``takeOutputBytes()`` or
+    /// ``takeOutputWrites()`` (0 for file output).
+    public var bufferedOutputByteCount: Int {
+        output.count + writes.reduce(0) { $0 + $1.bytes.count }
+    }
+
+    /// Every byte the container has handed to its output so far (to memory or
+    /// to the file). Chunks written but not yet counted here are held inside
+    /// the muxer (an mp4 fragment waits for the next keyframe).
+    public var producedByteCount: Int64 {
+        if io != nil { return seekableMemory ? size : memoryBytesProduced }
+        guard let pb = context?.pointee.pb else { return 0 }
+        return avio_tell(pb)
     }
 
     /// The container bytes produced since the last call (memory output);

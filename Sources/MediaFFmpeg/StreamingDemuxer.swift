@@ -12,17 +12,25 @@ public import MediaCore
 /// of the container. Every appended byte is kept so the container can seek
 /// backwards (MP4 indexes, ``seek(toUs:)``).
 ///
-/// FFmpeg parses on one worker thread owned by the demuxer; the public
-/// methods may be called from any one task at a time (not concurrently).
+/// FFmpeg parses on one worker thread owned by the demuxer, which ends when
+/// the demuxer is released. When the system starts no thread, the demuxer
+/// says so in ``startFailure`` and every call throws it (never waits).
+/// The public methods may be called from any one task at a time (not
+/// concurrently).
 public final class StreamingDemuxer {
     private let shared: Shared
-    private let worker: WorkerThread
+    private let worker: WorkerThread?
+    /// Why the worker thread did not start, if it did not.
+    public let startFailure: MediaError?
 
     /// State shared by the caller and the worker, guarded by `cond`.
     private final class Shared: @unchecked Sendable {
         let cond = Condition()
         var bytes: [UInt8] = []
         var position = 0
+        /// Bytes of the chunks in `queues`.
+        var queuedBytes = 0
+        var queueLimit: Int?
         var finished = false
         var closing = false
         /// The worker is inside a read that has consumed every byte appended so far.
@@ -37,10 +45,27 @@ public final class StreamingDemuxer {
 
     private enum Operation { case open, readNext, seek(Int64) }
 
-    public init(label: String = "byte stream", options: [String: String] = [:]) {
+    public convenience init(label: String = "byte stream", options: [String: String] = [:]) {
+        self.init(label: label, options: options, threadStackSize: nil)
+    }
+
+    /// The name of every demuxer's worker thread (in `/proc/self/task/*/comm`).
+    public static let threadName = "media-demux"
+
+    /// `threadStackSize`: the worker's stack in bytes (nil: the system's
+    /// default); tests make the thread fail to start with an impossible one.
+    init(label: String, options: [String: String], threadStackSize: Int?) {
         let shared = Shared()
         self.shared = shared
-        worker = WorkerThread { Self.run(shared, label: label, options: options) }
+        do {
+            worker = try WorkerThread(name: Self.threadName, stackSize: threadStackSize) { Self.run(shared, label: label, options: options) }
+            startFailure = nil
+        } catch {
+            worker = nil
+            startFailure = error
+            shared.failure = error
+            shared.finished = true
+        }
     }
 
     deinit {
@@ -49,11 +74,28 @@ public final class StreamingDemuxer {
             shared.finished = true
             shared.cond.broadcast()
         }
-        worker.join()
+        worker?.join()
     }
 
-    /// Appends container bytes (WIT `append-bytes`).
+    /// Bytes appended so far (all kept, for seeking).
+    public var appendedByteCount: Int { shared.cond.locked { shared.bytes.count } }
+
+    /// Bytes of the chunks read ahead and kept for tracks other than the
+    /// one ``readChunk(trackId:)`` asked for.
+    public var queuedByteCount: Int { shared.cond.locked { shared.queuedBytes } }
+
+    /// When set, ``readChunk(trackId:)`` reads no further ahead once the
+    /// chunks kept for other tracks pass this many bytes (it throws `failed`;
+    /// ``readNext()`` hands them over). nil: no limit.
+    public var queueByteLimit: Int? {
+        get { shared.cond.locked { shared.queueLimit } }
+        set { shared.cond.locked { shared.queueLimit = newValue } }
+    }
+
+    /// Appends container bytes (WIT `append-bytes`); ignored when the worker
+    /// did not start (see ``startFailure``).
     public func append(_ data: some Collection<UInt8>) {
+        guard worker != nil else { return }
         shared.cond.locked {
             shared.bytes.append(contentsOf: data)
             shared.starved = false
@@ -96,6 +138,7 @@ public final class StreamingDemuxer {
             if var q = s.queues[trackId], !q.isEmpty {
                 let chunk = q.removeFirst()
                 s.queues[trackId] = q
+                s.queuedBytes -= chunk.data.count
                 return chunk
             }
             if let failure = s.failure { throw failure }
@@ -103,6 +146,9 @@ public final class StreamingDemuxer {
                 throw MediaError(.notFound, operation: "read chunk", message: "no track with id \(trackId)", track: trackId)
             }
             if s.ended { return nil }
+            if let limit = s.queueLimit, s.queuedBytes > limit {
+                throw Demuxer.queueFull(s.queuedBytes, limit: limit, file: nil, track: trackId)
+            }
             if run(s.tracks == nil ? .open : .readNext) == .needsBytes { return nil }
         }
     }
@@ -147,7 +193,9 @@ public final class StreamingDemuxer {
                 if earliest == nil || us < earliest!.us || (us == earliest!.us && id < earliest!.id) { earliest = (id, us) }
             }
             if let earliest {
-                return (earliest.id, s.queues[earliest.id]!.removeFirst())
+                let chunk = s.queues[earliest.id]!.removeFirst()
+                s.queuedBytes -= chunk.data.count
+                return (earliest.id, chunk)
             }
             if let failure = s.failure { throw failure }
             if s.ended { return nil }
@@ -234,7 +282,12 @@ public final class StreamingDemuxer {
                 do {
                     let next = try demuxer?.readNext()
                     s.cond.locked {
-                        if let (id, chunk) = next { s.queues[id, default: []].append(chunk) } else { s.ended = true }
+                        if let (id, chunk) = next {
+                            s.queues[id, default: []].append(chunk)
+                            s.queuedBytes += chunk.data.count
+                        } else {
+                            s.ended = true
+                        }
                     }
                 } catch {
                     s.cond.locked { s.failure = error }
@@ -242,7 +295,7 @@ public final class StreamingDemuxer {
             case .seek(let us):
                 do {
                     try demuxer?.seek(toUs: us)
-                    s.cond.locked { s.queues.removeAll(); s.ended = false }
+                    s.cond.locked { s.queues.removeAll(); s.queuedBytes = 0; s.ended = false }
                 } catch {
                     s.cond.locked { s.seekError = error }
                 }

@@ -33,12 +33,17 @@ public final class VideoDecoder {
     }
 
     /// A decoder for any codec FFmpeg decodes, configured by a demuxer's or encoder's parameters.
-    public init(parameters: CodecParameters, outputFormat: PixelFormat? = nil) throws(MediaError) {
+    /// - Parameters:
+    ///   - threadCount: the most decoding threads; 0 (the default) lets FFmpeg pick.
+    ///   - maxPixels: when set, frames of more pixels do not decode (``decode(_:)``
+    ///     throws) and no memory is allocated for them; nil (the default) is FFmpeg's limit.
+    public init(parameters: CodecParameters, outputFormat: PixelFormat? = nil, threadCount: Int = 0,
+                maxPixels: Int? = nil) throws(MediaError) {
         guard parameters.kind == .video else {
             throw MediaError(.invalidArgument, operation: "open video decoder",
                              message: "codec '\(parameters.codecName)' is \(parameters.kind.rawValue), not video", codec: parameters.codecName)
         }
-        session = try DecoderSession(parameters, kind: "video")
+        session = try DecoderSession(parameters, kind: "video", threadCount: threadCount, maxPixels: maxPixels)
         self.parameters = parameters
         self.outputFormat = outputFormat
         implementationName = session.implementationName
@@ -51,6 +56,10 @@ public final class VideoDecoder {
     public func decode(_ chunk: EncodedChunk) throws(MediaError) {
         try session.submit(chunk, onFrame: collect)
     }
+
+    /// Frames waiting for ``takeDecodedFrames()``, and their bytes.
+    public var pendingFrameCount: Int { pending.count }
+    public var pendingFrameBytes: Int { pending.reduce(0) { $0 + $1.buffer.size } }
 
     /// The frames decoded so far, in presentation order; empties the queue.
     public func takeDecodedFrames() -> [VideoFrame] {

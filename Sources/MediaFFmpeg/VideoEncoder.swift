@@ -35,21 +35,30 @@ public final class VideoEncoder {
     private var drained = false
     /// Frames sent to the current codec context (reset when it is reopened).
     private var framesSinceOpen = 0
+    /// FFmpeg threads the codec may run (0: FFmpeg's automatic count).
+    public let threadCount: Int
 
     /// Opens the first implementation that accepts `config` (hardware first
     /// unless `config.hardwareAcceleration` says otherwise).
     /// - Throws: `invalidArgument` for a bad size, bitrate or frame rate
     ///   (each named); `unsupported` when no implementation opens.
-    /// - Parameter logger: receives, at debug level, each implementation
-    ///   tried and why it did not open, and the one chosen.
-    public init(config: VideoEncoderConfig, logger: Logger = Logger(label: "wasi-media.codec")) throws(MediaError) {
+    /// - Parameters:
+    ///   - threadCount: the codec's worker threads (FFmpeg's `thread_count`,
+    ///     at most 64); 0 (the default) lets FFmpeg and the library pick, one
+    ///     or more per core — SVT-AV1 starts about 45 per core. A positive
+    ///     count also sets the libraries' own options: libx265's pool and
+    ///     frame threads, SVT-AV1's `lp=1` (about 23 threads). Libraries add
+    ///     a few threads of their own (libx264's lookahead).
+    ///   - logger: receives, at debug level, each implementation
+    ///     tried and why it did not open, and the one chosen.
+    public init(config: VideoEncoderConfig, threadCount: Int = 0, logger: Logger = Logger(label: "wasi-media.codec")) throws(MediaError) {
         _ = LibavSetup.once
         try Self.validate(config)
         var lastError: MediaError?
         var opened: (UnsafeMutablePointer<AVCodecContext>, CodecCandidate)?
         for candidate in CodecCatalog.ordered(CodecCatalog.encoderCandidates(config.codec), config.hardwareAcceleration) {
             do {
-                opened = (try Self.openContext(candidate: candidate, config: config), candidate)
+                opened = (try Self.openContext(candidate: candidate, config: config, threadCount: threadCount), candidate)
                 logger.debug("video encoder opened", metadata: ["codec": "\(config.codec.witName)", "implementation": "\(candidate.name)",
                                                                "kind": "\(candidate.implementation.rawValue)"])
                 break
@@ -64,6 +73,7 @@ public final class VideoEncoder {
                                           codec: config.codec.witName)
         }
         self.config = config
+        self.threadCount = min(max(0, threadCount), 64)
         self.context = ctx
         self.candidate = candidate
         self.implementationName = candidate.name
@@ -110,6 +120,9 @@ public final class VideoEncoder {
         try receive(ctx)
     }
 
+    /// Bytes of the chunks waiting for ``takeEncodedChunks()``.
+    public var pendingChunkBytes: Int { pending.reduce(0) { $0 + $1.data.count } }
+
     /// The chunks compressed so far, oldest first; empties the queue (WIT `get-encoded-chunks`).
     public func takeEncodedChunks() -> [EncodedChunk] {
         defer { pending.removeAll(keepingCapacity: true) }
@@ -142,7 +155,7 @@ public final class VideoEncoder {
 
     private func reopen() throws(MediaError) {
         closeEncoder(&context, drained: true)
-        context = try Self.openContext(candidate: candidate, config: config)
+        context = try Self.openContext(candidate: candidate, config: config, threadCount: threadCount)
         drained = false
         framesSinceOpen = 0
     }
@@ -178,7 +191,8 @@ public final class VideoEncoder {
         }
     }
 
-    static func openContext(candidate: CodecCandidate, config: VideoEncoderConfig) throws(MediaError) -> UnsafeMutablePointer<AVCodecContext> {
+    static func openContext(candidate: CodecCandidate, config: VideoEncoderConfig,
+                            threadCount: Int = 0) throws(MediaError) -> UnsafeMutablePointer<AVCodecContext> {
         _ = LibavSetup.once
         try validate(config)
         guard let codec = avcodec_find_encoder_by_name(candidate.name) else {
@@ -195,7 +209,8 @@ public final class VideoEncoder {
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         if let bitrate = config.bitrate { ctx.pointee.bit_rate = Int64(bitrate) }
         if let kf = config.keyframeInterval { ctx.pointee.gop_size = Int32(kf) }
-        ctx.pointee.thread_count = 0
+        let threads = min(max(0, threadCount), 64)
+        ctx.pointee.thread_count = Int32(threads)
         ctx.pointee.flags |= wm_codec_flag_global_header()
         var options: [String: String] = [:]
         switch candidate.name {
@@ -205,7 +220,8 @@ public final class VideoEncoder {
         case "libx265":
             options["preset"] = config.preset ?? "ultrafast"
             options["forced-idr"] = "1"
-            options["x265-params"] = "log-level=error"
+            // libx265 ignores thread_count: its own pool and frame threads.
+            options["x265-params"] = "log-level=error" + (threads > 0 ? ":pools=\(threads):frame-threads=\(min(threads, 2))" : "")
         case "libvpx-vp9":
             options["deadline"] = "realtime"
             options["cpu-used"] = "8"
@@ -213,6 +229,9 @@ public final class VideoEncoder {
             if config.bitrate == nil { options["crf"] = "32"; ctx.pointee.bit_rate = 0 }
         case "libsvtav1":
             options["preset"] = config.preset ?? "10"
+            // SVT-AV1 ignores thread_count. Its `lp` (logical processors) starts
+            // about 45 threads per unit here (23 at lp=1): any limit gets lp=1.
+            if threads > 0 { options["svtav1-params"] = "lp=1" }
         case "libaom-av1":
             options["cpu-used"] = "8"
             options["usage"] = "realtime"

@@ -85,8 +85,9 @@ enum AppABI {
 
     // MARK: - Results
 
-    /// Runs `body`, which writes the `ok` case itself; a ``Failure`` or a
-    /// `MediaError` it throws becomes the `error` case, with the
+    /// Runs `body`, which writes the `ok` case itself; a ``Failure``, a
+    /// `MediaError` or a ``HostBudgetRefusal`` (`out-of-bounds`) it throws
+    /// becomes the `error` case, with the
     /// `media-error` at `payloadOffset` (4, or 8 when the `ok` payload has
     /// 8-byte alignment). Faults and engine errors propagate (they trap).
     static func respond(_ instance: any WasmInstance, area: UInt32, payloadOffset: UInt32 = 4,
@@ -99,6 +100,8 @@ enum AppABI {
             failure = error
         } catch let error as MediaError {
             failure = Failure(error)
+        } catch let refusal as HostBudgetRefusal {
+            failure = Failure(.outOfBounds, refusal.description)
         }
         try storeError(instance, failure, area: area, payloadOffset: payloadOffset)
     }

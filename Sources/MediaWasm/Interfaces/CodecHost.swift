@@ -11,20 +11,27 @@ internal import MediaFFmpeg
 /// every other failure is a `media-error`. Sessions are poll-shaped: the
 /// FFmpeg codecs run inside `encode`/`decode`, and `get-*` hands over what
 /// is ready.
+///
+/// Every codec counts against the instance's ``HostBudget``: its estimated
+/// working memory is charged before it opens (a constructor traps when it
+/// does not fit, a support query answers unsupported), it holds one of the
+/// live-codec slots and runs at most ``HostBudget/codecThreads`` threads,
+/// and its output queue is charged as it fills: `encode`, `decode` and
+/// `flush` return `out-of-bounds` instead of growing it past the budget.
 public enum CodecHost {
     public static let interface = "codec"
 
     enum VideoEncoders: InstanceStateKey {
-        static func makeValue() -> HandleTable<MediaFFmpeg.VideoEncoder> { HandleTable(resourceName: "video-encoder") }
+        static func makeValue() -> HandleTable<VideoEncoderSession> { HandleTable(resourceName: "video-encoder") }
     }
     enum VideoDecoders: InstanceStateKey {
-        static func makeValue() -> HandleTable<MediaFFmpeg.VideoDecoder> { HandleTable(resourceName: "video-decoder") }
+        static func makeValue() -> HandleTable<VideoDecoderSession> { HandleTable(resourceName: "video-decoder") }
     }
     enum AudioEncoders: InstanceStateKey {
-        static func makeValue() -> HandleTable<MediaFFmpeg.AudioEncoder> { HandleTable(resourceName: "audio-encoder") }
+        static func makeValue() -> HandleTable<AudioEncoderSession> { HandleTable(resourceName: "audio-encoder") }
     }
     enum AudioDecoders: InstanceStateKey {
-        static func makeValue() -> HandleTable<MediaFFmpeg.AudioDecoder> { HandleTable(resourceName: "audio-decoder") }
+        static func makeValue() -> HandleTable<AudioDecoderSession> { HandleTable(resourceName: "audio-decoder") }
     }
 
     /// The `wasi:media/codec@0.1.0-draft` host module.
@@ -97,7 +104,7 @@ public enum CodecHost {
 
     /// What opening a video decoder for `config` gives.
     static func videoDecoderSupport(_ config: GuestVideoDecoderConfig) -> EncoderSupport {
-        guard (try? MediaFFmpeg.VideoDecoder(parameters: config.parameters, outputFormat: config.outputFormat)) != nil else {
+        guard (try? MediaFFmpeg.VideoDecoder(parameters: config.parameters, outputFormat: config.outputFormat, threadCount: threads)) != nil else {
             return unsupported
         }
         return CodecCatalog.decoderSupport(codecName: config.codec.rawValue)
@@ -106,7 +113,7 @@ public enum CodecHost {
     /// What opening an audio decoder for `config` gives.
     static func audioDecoderSupport(_ config: GuestAudioDecoderConfig) -> EncoderSupport {
         guard config.sampleRate > 0, config.channels > 0,
-              (try? MediaFFmpeg.AudioDecoder(parameters: config.parameters)) != nil else { return unsupported }
+              (try? MediaFFmpeg.AudioDecoder(parameters: config.parameters, threadCount: threads)) != nil else { return unsupported }
         return CodecCatalog.decoderSupport(codecName: config.codec.rawValue)
     }
 
@@ -114,13 +121,16 @@ public enum CodecHost {
         module.define("query-video-encoder-support", i32s(12)) { call in
             let area = try AppABI.returnArea(call.instance, call.u32(11), size: 2, alignment: 1)
             let config = try videoEncoderConfig(call, from: 0)
-            let support = plausible(config) ? CodecCatalog.queryVideoEncoderSupport(config) : unsupported
+            // An encoder this guest could not afford is not opened to answer, and not supported for it.
+            let affordable = plausible(config) && HostCosts.videoEncoder(config, threads: threads) <= call.instance.hostBudget.room
+            let support = affordable ? CodecCatalog.queryVideoEncoderSupport(config, threadCount: threads) : unsupported
             try storeSupport(call.instance, support, area: area)
         }
         module.define("query-audio-encoder-support", i32s(5)) { call in
             let area = try AppABI.returnArea(call.instance, call.u32(4), size: 2, alignment: 1)
             let config = try audioEncoderConfig(call, from: 0)
-            let support = plausible(config) ? CodecCatalog.queryAudioEncoderSupport(config) : unsupported
+            let affordable = plausible(config) && HostCosts.audioEncoder <= call.instance.hostBudget.room
+            let support = affordable ? CodecCatalog.queryAudioEncoderSupport(config, threadCount: threads) : unsupported
             try storeSupport(call.instance, support, area: area)
         }
         module.define("query-video-decoder-support", i32s(11)) { call in
@@ -137,55 +147,64 @@ public enum CodecHost {
 
     // MARK: - Shared method shapes
 
-    /// `(self, retptr)` returning `result<_, media-error>`.
-    static func defineResultMethod<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
-                                      _ body: @escaping @Sendable (R) throws -> Void) {
+    /// `(self, retptr)` returning `result<_, media-error>` (`flush`): runs
+    /// `body` on the session's codec as one step of its queue.
+    static func defineResultMethod<C>(_ module: inout HostModule, _ field: String,
+                                      _ table: @escaping @Sendable (InstanceState) -> HandleTable<Session<C>>,
+                                      _ body: @escaping @Sendable (C) throws -> Void) {
         module.define(field, i32s(2)) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try table(call.state).borrow(call.u32(0))
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try body(session)
+                try session.grow(by: operation, body)
                 try AppABI.storeOk(instance, area: area)
             }
         }
     }
 
-    /// `(self, retptr)` returning `result<list<encoded-chunk>, media-error>`.
-    static func defineChunkGetter<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
-                                     _ take: @escaping @Sendable (R) -> [EncodedChunk]) {
+    /// `(self, retptr)` returning `result<list<encoded-chunk>, media-error>`:
+    /// hands over the session's queue (`take`), releasing its charge.
+    static func defineChunkGetter<C>(_ module: inout HostModule, _ field: String,
+                                     _ table: @escaping @Sendable (InstanceState) -> HandleTable<Session<C>>,
+                                     _ take: @escaping @Sendable (C) -> [EncodedChunk]) {
         module.define(field, i32s(2)) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try table(call.state).borrow(call.u32(0))
-            try AppABI.storeChunkList(instance, take(session), area: area)
+            try AppABI.storeChunkList(instance, session.drain(take), area: area)
         }
     }
 
-    /// `[method]<decoder>.decode(chunk) -> result<_, media-error>` on the session `table` holds.
-    static func defineDecode<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
-                                _ decode: @escaping @Sendable (R, EncodedChunk) throws -> Void) {
+    /// `[method]<decoder>.decode(chunk) -> result<_, media-error>` on the session `table` holds;
+    /// refused (`out-of-bounds`) when the decoded queue has no room for one more step.
+    static func defineDecode<C>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<Session<C>>,
+                                _ decode: @escaping @Sendable (C, EncodedChunk) throws -> Void) {
         module.define(field, WasmSignature([.i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32, .i64, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
             let session = try table(call.state).borrow(call.u32(0))
             let chunk = try AppABI.encodedChunk(call, from: 1)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try decode(session, chunk)
+                try session.grow(by: operation, input: chunk.data.count) { try decode($0, chunk) }
                 try AppABI.storeOk(instance, area: area)
             }
         }
     }
 
     /// A method returning `result<list<record>, media-error>` that is always ok: `lower` puts
-    /// the session's records into guest memory and gives the list's pointer and count.
-    static func defineListGetter<R>(_ module: inout HostModule, _ field: String, _ table: @escaping @Sendable (InstanceState) -> HandleTable<R>,
-                                    _ lower: @escaping @Sendable (any WasmInstance, R) throws -> (pointer: UInt32, count: UInt32)) {
+    /// the records `take` hands over into guest memory and gives the list's pointer and count.
+    static func defineListGetter<C, T>(_ module: inout HostModule, _ field: String,
+                                       _ table: @escaping @Sendable (InstanceState) -> HandleTable<Session<C>>,
+                                       take: @escaping @Sendable (C) -> [T],
+                                       lower: @escaping @Sendable (any WasmInstance, [T]) throws -> (pointer: UInt32, count: UInt32)) {
         module.define(field, i32s(2)) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try table(call.state).borrow(call.u32(0))
-            let list = try lower(instance, session)
+            let list = try lower(instance, session.drain(take))
             let memory = try AppABI.memory(instance)
             try memory.store(UInt8(0), at: area)
             try memory.store(list.pointer, at: area + 4)
@@ -205,23 +224,28 @@ public enum CodecHost {
     static func defineVideoEncoder(_ module: inout HostModule) {
         module.define("[constructor]video-encoder", i32s(11, results: [.i32])) { call in
             let config = try videoEncoderConfig(call, from: 0)
-            guard plausible(config), CodecCatalog.queryVideoEncoderSupport(config).supported else {
+            guard plausible(config) else { throw HostRefusal("\(describe(config)) is not supported here") }
+            // Charged before anything opens, the support query included.
+            let working = try chargeVideoEncoder(config, call: call)
+            guard CodecCatalog.queryVideoEncoderSupport(config, threadCount: threads).supported else {
                 throw HostRefusal("\(describe(config)) is not supported here")
             }
             let encoder: MediaFFmpeg.VideoEncoder
-            do { encoder = try MediaFFmpeg.VideoEncoder(config: config) } catch {
+            do { encoder = try MediaFFmpeg.VideoEncoder(config: config, threadCount: threads) } catch {
                 throw HostRefusal("\(describe(config)) does not open: \(error)")
             }
-            call.setResult(try call.state[VideoEncoders.self].insert(encoder))
+            let session = videoEncoderSession(encoder, working: working, budget: call.instance.hostBudget)
+            call.setResult(try call.state[VideoEncoders.self].insert(session))
         }
         module.define("[method]video-encoder.encode", WasmSignature([.i32, .i32, .i32, .i32, .i32, .i64, .i32, .i64, .i32, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(9), size: 16, alignment: 4)
-            let encoder = try call.state[VideoEncoders.self].borrow(call.u32(0))
+            let session = try call.state[VideoEncoders.self].borrow(call.u32(0))
             let force = call.u32(8) != 0
             let frame = try AppFrames.takeVideoFrame(call, from: 1)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try encoder.encode(frame, forceKeyframe: force)
+                try session.grow(by: operation, input: frame.buffer.size) { try $0.encode(frame, forceKeyframe: force) }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -230,7 +254,7 @@ public enum CodecHost {
         module.define("[method]video-encoder.decoder-config", i32s(2)) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 40, alignment: 4)
-            let encoder = try call.state[VideoEncoders.self].borrow(call.u32(0))
+            let encoder = try call.state[VideoEncoders.self].borrow(call.u32(0)).codec
             let config = GuestVideoDecoderConfig(encoder.parameters)
             let description = try config?.description.map { try AppABI.lowerBytes(instance, $0) }
             try AppABI.memory(instance).store(UInt8(config == nil ? 0 : 1), at: area)
@@ -244,19 +268,16 @@ public enum CodecHost {
     static func defineVideoDecoder(_ module: inout HostModule) {
         module.define("[constructor]video-decoder", i32s(10, results: [.i32])) { call in
             let config = try AppABI.videoDecoderConfig(call, from: 0)
-            let decoder: MediaFFmpeg.VideoDecoder
-            do { decoder = try MediaFFmpeg.VideoDecoder(parameters: config.parameters, outputFormat: config.outputFormat) } catch {
-                throw HostRefusal("a \(config.codec.rawValue) decoder does not open here: \(error)")
-            }
-            call.setResult(try call.state[VideoDecoders.self].insert(decoder))
+            let session = try openVideoDecoder(config, call: call)
+            call.setResult(try call.state[VideoDecoders.self].insert(session))
         }
         defineDecode(&module, "[method]video-decoder.decode", { $0[VideoDecoders.self] }) { try $0.decode($1) }
-        defineListGetter(&module, "[method]video-decoder.get-decoded-frames", { $0[VideoDecoders.self] }) {
-            try AppFrames.lowerVideoFrames($0, $1.takeDecodedFrames())
-        }
+        defineListGetter(&module, "[method]video-decoder.get-decoded-frames", { $0[VideoDecoders.self] },
+                         take: { $0.takeDecodedFrames() }, lower: AppFrames.lowerVideoFrames)
         defineResultMethod(&module, "[method]video-decoder.flush", { $0[VideoDecoders.self] }) { try $0.flush() }
         module.define("[method]video-decoder.reset", i32s(1)) { call in
-            try call.state[VideoDecoders.self].borrow(call.u32(0)).reset()
+            let session = try call.state[VideoDecoders.self].borrow(call.u32(0))
+            session.drain { $0.reset() }
         }
         defineDrop(&module, "[resource-drop]video-decoder", { $0[VideoDecoders.self] })
     }
@@ -266,22 +287,27 @@ public enum CodecHost {
     static func defineAudioEncoder(_ module: inout HostModule) {
         module.define("[constructor]audio-encoder", i32s(4, results: [.i32])) { call in
             let config = try audioEncoderConfig(call, from: 0)
-            guard plausible(config), CodecCatalog.queryAudioEncoderSupport(config).supported else {
+            guard plausible(config) else { throw HostRefusal("\(describe(config)) is not supported here") }
+            let budget = call.instance.hostBudget
+            let working = try budget.charge(HostCosts.audioEncoder, for: "an encoder for \(config.codec.rawValue)", by: call.name.field,
+                                            owner: .codec, advice: "drop a codec first")
+            guard CodecCatalog.queryAudioEncoderSupport(config, threadCount: threads).supported else {
                 throw HostRefusal("\(describe(config)) is not supported here")
             }
             let encoder: MediaFFmpeg.AudioEncoder
-            do { encoder = try MediaFFmpeg.AudioEncoder(config: config) } catch {
+            do { encoder = try MediaFFmpeg.AudioEncoder(config: config, threadCount: threads) } catch {
                 throw HostRefusal("\(describe(config)) does not open: \(error)")
             }
-            call.setResult(try call.state[AudioEncoders.self].insert(encoder))
+            call.setResult(try call.state[AudioEncoders.self].insert(audioEncoderSession(encoder, working: working, budget: budget)))
         }
         module.define("[method]audio-encoder.encode", WasmSignature([.i32, .i32, .i32, .i32, .i32, .i64, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(6), size: 16, alignment: 4)
-            let encoder = try call.state[AudioEncoders.self].borrow(call.u32(0))
+            let session = try call.state[AudioEncoders.self].borrow(call.u32(0))
             let audio = try AppFrames.takeAudioData(call, from: 1)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try encoder.encode(audio)
+                try session.grow(by: operation, bytes: audioEncodeBytes(audio, session), input: audio.buffer.size) { try $0.encode(audio) }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -290,7 +316,7 @@ public enum CodecHost {
         module.define("[method]audio-encoder.decoder-config", i32s(2)) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 28, alignment: 4)
-            let encoder = try call.state[AudioEncoders.self].borrow(call.u32(0))
+            let encoder = try call.state[AudioEncoders.self].borrow(call.u32(0)).codec
             let config = GuestAudioDecoderConfig(encoder.parameters)
             let description = try config?.description.map { try AppABI.lowerBytes(instance, $0) }
             try AppABI.memory(instance).store(UInt8(config == nil ? 0 : 1), at: area)
@@ -304,19 +330,16 @@ public enum CodecHost {
     static func defineAudioDecoder(_ module: inout HostModule) {
         module.define("[constructor]audio-decoder", i32s(6, results: [.i32])) { call in
             let config = try AppABI.audioDecoderConfig(call, from: 0)
-            let decoder: MediaFFmpeg.AudioDecoder
-            do { decoder = try MediaFFmpeg.AudioDecoder(parameters: config.parameters) } catch {
-                throw HostRefusal("a \(config.codec.rawValue) decoder does not open here: \(error)")
-            }
-            call.setResult(try call.state[AudioDecoders.self].insert(decoder))
+            let session = try openAudioDecoder(config, call: call)
+            call.setResult(try call.state[AudioDecoders.self].insert(session))
         }
         defineDecode(&module, "[method]audio-decoder.decode", { $0[AudioDecoders.self] }) { try $0.decode($1) }
-        defineListGetter(&module, "[method]audio-decoder.get-decoded-audio", { $0[AudioDecoders.self] }) {
-            try AppFrames.lowerAudioData($0, $1.takeDecodedAudio())
-        }
+        defineListGetter(&module, "[method]audio-decoder.get-decoded-audio", { $0[AudioDecoders.self] },
+                         take: { $0.takeDecodedAudio() }, lower: AppFrames.lowerAudioData)
         defineResultMethod(&module, "[method]audio-decoder.flush", { $0[AudioDecoders.self] }) { try $0.flush() }
         module.define("[method]audio-decoder.reset", i32s(1)) { call in
-            try call.state[AudioDecoders.self].borrow(call.u32(0)).reset()
+            let session = try call.state[AudioDecoders.self].borrow(call.u32(0))
+            session.drain { $0.reset() }
         }
         defineDrop(&module, "[resource-drop]audio-decoder", { $0[AudioDecoders.self] })
     }

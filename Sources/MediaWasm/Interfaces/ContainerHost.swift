@@ -13,6 +13,15 @@ internal import Synchronization
 /// open nothing but its own file, so a playlist or reference inside a
 /// granted file cannot reach another file. A URL demuxer checks every URL
 /// FFmpeg opens for it (segments, keys, redirects) against the URL grants.
+///
+/// Every muxer and demuxer counts against the instance's ``HostBudget``: a
+/// fixed estimate when made (a constructor traps, `create` and `open` return
+/// `out-of-bounds`, when it does not fit), then what it keeps as it keeps
+/// it — a muxer's output not yet collected and the chunks the container
+/// holds back, a byte-fed demuxer's appended bytes, chunks read ahead for
+/// other tracks. Each byte-fed demuxer runs a host thread and holds one of
+/// the instance's ``HostBudget/maxLiveByteFedDemuxers`` slots; dropping it
+/// ends the thread.
 public enum ContainerHost {
     public static let interface = "container"
 
@@ -35,9 +44,20 @@ public enum ContainerHost {
         let file: (opened: OpenedFile, path: String)?
         /// Output taken from the muxer but not yet returned (over 2^28 - 1 bytes a call).
         var pending: [UInt8] = []
-        init(_ muxer: Muxer, file: (opened: OpenedFile, path: String)? = nil) {
+        /// The muxer itself and its tracks.
+        let fixed: HostCharge
+        /// Output not yet collected, and chunk bytes the container holds back.
+        let output: HostCharge
+        /// Chunk bytes written since the muxer last produced output: what it
+        /// holds back (an mp4 fragment until the next keyframe).
+        private var heldBack = 0
+        private var produced: Int64 = 0
+
+        init(_ muxer: Muxer, file: (opened: OpenedFile, path: String)? = nil, fixed: HostCharge, budget: HostBudget) {
             self.muxer = muxer
             self.file = file
+            self.fixed = fixed
+            output = budget.hold(0, for: "muxer output not yet collected (get-output-bytes) and chunks the container holds back")
         }
 
         /// `body`'s error naming the guest's path rather than what FFmpeg opened.
@@ -46,6 +66,38 @@ public enum ContainerHost {
                 if let file { throw naming(file.path, error) }
                 throw error
             }
+        }
+
+        static let advice = "collect the output (get-output-bytes) first; an mp4 muxer holds a fragment back until the next keyframe"
+
+        /// Writes `chunk` once its bytes fit, and charges what the muxer then keeps.
+        func write(_ chunk: EncodedChunk, track: Int, by operation: String) throws {
+            // The container's copy of the chunk, then the output it becomes.
+            try output.check(growingBy: chunk.data.count * 2, by: operation, advice: Self.advice)
+            do { try reporting { () throws(MediaError) in try muxer.writeChunk(trackId: track, chunk) } } catch {
+                settle()
+                throw error
+            }
+            settle(wrote: chunk.data.count)
+        }
+
+        /// Charges the output as it is after a call; `wrote` chunk bytes just went in.
+        func settle(wrote: Int? = nil) {
+            let now = muxer.producedByteCount
+            if let wrote {
+                // Output appearing means the muxer wrote out what it held, except
+                // perhaps the chunk just written.
+                heldBack = now != produced ? wrote : heldBack + wrote
+            }
+            produced = now
+            output.set(pending.count + muxer.bufferedOutputByteCount + heldBack)
+        }
+
+        /// After `finalize` the muxer holds nothing back.
+        func finalized() {
+            heldBack = 0
+            produced = muxer.producedByteCount
+            output.set(pending.count + muxer.bufferedOutputByteCount)
         }
     }
 
@@ -75,21 +127,28 @@ public enum ContainerHost {
     static func defineMuxer(_ module: inout HostModule, files: FileAccess) {
         module.define("[constructor]muxer", WasmSignature([.i32], [.i32])) { call in
             let format = try containerFormat(call.u32(0))
+            let budget = call.instance.hostBudget
+            let fixed = try budget.charge(HostCosts.muxer, for: "a muxer for \(format.rawValue)", by: call.name.field,
+                                          advice: "drop a muxer first")
             let muxer = try Muxer(format: format)
-            call.setResult(try call.state[Muxers.self].insert(MuxerSession(muxer)))
+            call.setResult(try call.state[Muxers.self].insert(MuxerSession(muxer, fixed: fixed, budget: budget)))
         }
         module.define("[static]muxer.create", WasmSignature([.i32, .i32, .i32, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(3), size: 16, alignment: 4)
             let path = try AppABI.string(instance, call.u32(0), call.u32(1), what: "path")
             let format = try containerFormat(call.u32(2))
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
                 let file = try files.open(path, for: .write)
+                let budget = instance.hostBudget
+                let fixed = try budget.charge(HostCosts.muxer, for: "a muxer for \(format.rawValue)", by: operation,
+                                              advice: "drop a muxer first")
                 let muxer: Muxer
                 do { muxer = try Muxer(format: format, path: try ffmpegURL(file, path: path)) } catch let error as MediaError {
                     throw naming(path, error)
                 }
-                let handle = try instance.state[Muxers.self].insert(MuxerSession(muxer, file: (file, path)))
+                let handle = try instance.state[Muxers.self].insert(MuxerSession(muxer, file: (file, path), fixed: fixed, budget: budget))
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
                 try memory.store(handle, at: area + 4)
@@ -102,9 +161,15 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Muxers.self].borrow(try AppABI.memory(instance).load(UInt32.self, at: tuple))
             let info = try AppABI.loadTrackInfo(instance, at: tuple + 8)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
                 let track = try trackInfo(info)
-                try session.reporting { () throws(MediaError) in try session.muxer.addTrack(track) }
+                let cost = HostCosts.muxerTrack(descriptionBytes: track.parameters.extradata.count)
+                try session.fixed.update(to: session.fixed.bytes + cost, by: operation, advice: "drop a muxer first")
+                do { try session.reporting { () throws(MediaError) in try session.muxer.addTrack(track) } } catch {
+                    session.fixed.set(session.fixed.bytes - cost)
+                    throw error
+                }
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -115,8 +180,9 @@ public enum ContainerHost {
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             let trackID = Int(call.u32(1))
             let chunk = try AppABI.encodedChunk(call, from: 2)
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
-                try session.reporting { () throws(MediaError) in try session.muxer.writeChunk(trackId: trackID, chunk) }
+                try session.write(chunk, track: trackID, by: operation)
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -125,6 +191,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 8, alignment: 4)
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             session.pending += session.muxer.takeOutputBytes()
+            defer { session.settle() }
             let count = min(session.pending.count, Int(AppABI.maxListLength))
             let list = try AppABI.lowerBytes(instance, Array(session.pending.prefix(count)))
             session.pending.removeFirst(count)
@@ -137,6 +204,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Muxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area) {
+                defer { session.finalized() }
                 try session.reporting { () throws(MediaError) in try session.muxer.finalize() }
                 try AppABI.storeOk(instance, area: area)
             }
@@ -183,11 +251,52 @@ public enum ContainerHost {
         /// The URL the demuxer's check refused, with why (URL demuxers).
         let refusals: URLRefusals?
         var finished = false
+        /// The demuxer itself (and, byte-fed, its thread's slot).
+        let fixed: HostCharge
+        /// Appended bytes (kept for seeking) and chunks read ahead for other tracks.
+        let kept: HostCharge
 
-        init(_ source: Source, file: (opened: OpenedFile, path: String)? = nil, refusals: URLRefusals? = nil) {
+        init(_ source: Source, file: (opened: OpenedFile, path: String)? = nil, refusals: URLRefusals? = nil,
+             fixed: HostCharge, budget: HostBudget) {
             self.source = source
             self.file = file
             self.refusals = refusals
+            self.fixed = fixed
+            kept = budget.hold(0, for: "demuxer input kept for seeking and chunks read ahead for other tracks")
+        }
+
+        var appendedBytes: Int {
+            if case .bytes(let demuxer) = source { return demuxer.appendedByteCount }
+            return 0
+        }
+
+        var queuedBytes: Int {
+            switch source {
+            case .file(let demuxer): demuxer.queuedByteCount
+            case .bytes(let demuxer): demuxer.queuedByteCount
+            }
+        }
+
+        /// Charges what the demuxer keeps now.
+        func settle() { kept.set(appendedBytes + queuedBytes) }
+
+        /// Runs a read with the read-ahead queue limited to what the budget
+        /// has room for; a read stopped by that limit is a refusal naming it.
+        func read<T>(_ budget: HostBudget, by operation: String, _ body: () throws -> T) throws -> T {
+            let before = queuedBytes
+            let limit = before + budget.room
+            switch source {
+            case .file(let demuxer): demuxer.queueByteLimit = limit
+            case .bytes(let demuxer): demuxer.queueByteLimit = limit
+            }
+            defer { settle() }
+            do {
+                return try body()
+            } catch is MediaError where queuedBytes > limit {
+                throw HostBudgetRefusal(operation: operation, purpose: "chunks read ahead for tracks other than the one asked for",
+                                        kind: .memory(cost: queuedBytes - before, held: budget.held, limit: budget.limit),
+                                        advice: "read them in container order (read-next-chunk) first")
+            }
         }
 
         /// `body`'s error: the URL check's refusal when there was one, and
@@ -279,17 +388,29 @@ public enum ContainerHost {
 
     static func defineDemuxer(_ module: inout HostModule, files: FileAccess) {
         module.define("[constructor]demuxer", WasmSignature([], [.i32])) { call in
+            let budget = call.instance.hostBudget
+            let fixed = try budget.charge(HostCosts.byteFedDemuxer, for: "a byte-fed demuxer", by: call.name.field,
+                                          owner: .byteFedDemuxer)
             let demuxer = StreamingDemuxer(label: "appended bytes", options: demuxerOptions(protocols: "none"))
-            call.setResult(try call.state[Demuxers.self].insert(DemuxerSession(.bytes(demuxer))))
+            if let failure = demuxer.startFailure {
+                throw HostRefusal("a byte-fed demuxer cannot start its thread: \(failure)")
+            }
+            call.setResult(try call.state[Demuxers.self].insert(DemuxerSession(.bytes(demuxer), fixed: fixed, budget: budget)))
         }
         module.define("[static]demuxer.open", WasmSignature([.i32, .i32, .i32])) { call in
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(2), size: 16, alignment: 4)
             let path = try AppABI.string(instance, call.u32(0), call.u32(1), what: "path")
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
+                let budget = instance.hostBudget
+                func charge() throws -> HostCharge {
+                    try budget.charge(HostCosts.demuxer, for: "a demuxer", by: operation, advice: "drop a demuxer first")
+                }
                 let session: DemuxerSession
                 if FileAccess.isURL(path) {
                     try files.checkURL(path)
+                    let fixed = try charge()
                     // Network protocols only: a playlist fetched from a granted URL cannot name a local file;
                     // and every URL FFmpeg opens for it (segments, keys, redirects) is checked as this one was.
                     let refusals = URLRefusals()
@@ -301,9 +422,10 @@ public enum ContainerHost {
                         if let refusal = refusals.first { throw refusal }
                         throw error
                     }
-                    session = DemuxerSession(.file(demuxer), refusals: refusals)
+                    session = DemuxerSession(.file(demuxer), refusals: refusals, fixed: fixed, budget: budget)
                 } else {
                     let file = try files.open(path, for: .read)
+                    let fixed = try charge()
                     let url = try ffmpegURL(file, path: path)
                     let demuxer: Demuxer
                     do throws(MediaError) {
@@ -311,7 +433,7 @@ public enum ContainerHost {
                     } catch {
                         throw naming(path, error)
                     }
-                    session = DemuxerSession(.file(demuxer), file: (file, path))
+                    session = DemuxerSession(.file(demuxer), file: (file, path), fixed: fixed, budget: budget)
                 }
                 let handle = try instance.state[Demuxers.self].insert(session)
                 let memory = try AppABI.memory(instance)
@@ -324,6 +446,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(3), size: 16, alignment: 4)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let data = try AppABI.bytes(instance, call.u32(1), call.u32(2), what: "data")
+            let operation = call.name.field
             try AppABI.respond(instance, area: area) {
                 guard case .bytes(let demuxer) = session.source else {
                     throw AppABI.Failure(.invalidState, "append-bytes: this demuxer reads a file (made by open)")
@@ -331,7 +454,10 @@ public enum ContainerHost {
                 guard !session.finished else {
                     throw AppABI.Failure(.invalidState, "append-bytes: finish-bytes was called")
                 }
+                try session.kept.check(growingBy: data.count, by: operation,
+                                       advice: "a byte-fed demuxer keeps every appended byte (for seeking): drop it, or read a file with open")
                 demuxer.append(data)
+                session.settle()
                 try AppABI.storeOk(instance, area: area)
             }
         }
@@ -348,6 +474,7 @@ public enum ContainerHost {
             let instance = call.instance
             let area = try AppABI.returnArea(instance, call.u32(1), size: 16, alignment: 4)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
+            defer { session.settle() }
             try AppABI.respond(instance, area: area) {
                 let list = try AppABI.lowerTrackInfos(instance, try session.reporting { () throws(MediaError) in try session.tracks() }.map(guestTrack))
                 let memory = try AppABI.memory(instance)
@@ -361,8 +488,12 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(2), size: 72, alignment: 8)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let trackID = Int(call.u32(1))
+            let budget = instance.hostBudget
+            let operation = call.name.field
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
-                let chunk = try session.reporting { () throws(MediaError) in try session.readChunk(trackID) }
+                let chunk = try session.read(budget, by: operation) {
+                    try session.reporting { () throws(MediaError) in try session.readChunk(trackID) }
+                }
                 if let chunk { try MediaRecords.store(chunk, at: area + 16, in: instance) }
                 let memory = try AppABI.memory(instance)
                 try memory.store(UInt8(0), at: area)
@@ -374,6 +505,7 @@ public enum ContainerHost {
             let area = try AppABI.returnArea(instance, call.u32(1), size: 80, alignment: 8)
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             try AppABI.respond(instance, area: area, payloadOffset: 8) {
+                defer { session.settle() }
                 let next = try session.reporting { () throws(MediaError) in try session.readNext() }
                 if let (_, chunk) = next { try MediaRecords.store(chunk, at: area + 24, in: instance) }
                 let memory = try AppABI.memory(instance)
@@ -388,6 +520,7 @@ public enum ContainerHost {
             let session = try call.state[Demuxers.self].borrow(call.u32(0))
             let target = call.s64(1)
             try AppABI.respond(instance, area: area) {
+                defer { session.settle() }
                 switch session.source {
                 case .file(let demuxer): try session.reporting { () throws(MediaError) in try demuxer.seek(toUs: target) }
                 case .bytes(let demuxer):

@@ -8,53 +8,36 @@ public import MediaCore
 /// holds the only reference (copy-on-write storage), so a frame the guest
 /// returns unchanged leaves the host exactly as it came in.
 ///
+/// A box in a guest's table is charged to the instance's ``HostBudget`` for
+/// its size until the guest drops it or the host takes the buffer back.
+///
 /// Confined to the guest instance whose table holds it (not `Sendable`).
 public final class HostMediaBuffer {
     /// The bytes. Its ``MediaCore/MediaBuffer/planes`` may be empty for a buffer
     /// made by `[constructor]media-buffer`; records give the layout when lifted.
     public var buffer: MediaBuffer
-    /// The guest-made bytes this box counts against its instance's budget, until
-    /// the guest drops it or the host takes the buffer.
-    private var charge: (budget: GuestBufferBudget, bytes: Int)?
+    /// The bytes this box counts against its instance's budget.
+    private var charge: HostCharge?
 
+    /// A box charged to nothing (a buffer lent for one call, or a test's).
     public init(_ buffer: MediaBuffer) {
         self.buffer = buffer
     }
 
-    /// A buffer the guest made (constructor, duplicate), counted against `budget`.
-    init(_ buffer: MediaBuffer, charging budget: GuestBufferBudget) {
+    /// A box whose bytes `charge` counts until it is dropped or taken.
+    init(_ buffer: MediaBuffer, charge: HostCharge) {
         self.buffer = buffer
-        budget.bytes += buffer.size
-        charge = (budget, buffer.size)
+        self.charge = charge
     }
 
-    deinit { releaseCharge() }
-
     /// Moves the buffer out, leaving an empty one behind, so the caller holds
-    /// the only reference to the bytes.
+    /// the only reference to the bytes; the charge is released.
     public func takeBuffer() -> MediaBuffer {
-        releaseCharge()
+        charge = nil
         let taken = buffer
         buffer = MediaBuffer(count: 0, planes: [])
         return taken
     }
-
-    private func releaseCharge() {
-        if let charge { charge.budget.bytes -= charge.bytes }
-        charge = nil
-    }
-}
-
-/// The bytes of the `media-buffer`s a guest instance made itself and still
-/// holds: `[constructor]media-buffer` and `duplicate` trap past
-/// ``TypesHost/maxGuestBufferBytes``, so a guest cannot exhaust the host's
-/// memory with buffers (its linear memory has its own cap).
-final class GuestBufferBudget {
-    var bytes = 0
-}
-
-enum GuestBufferBudgetKey: InstanceStateKey {
-    static func makeValue() -> GuestBufferBudget { GuestBufferBudget() }
 }
 
 /// The per-instance table of `media-buffer` handles
@@ -77,10 +60,13 @@ extension InstanceState {
     /// This instance's `media-buffer` handles (made on first use).
     public var mediaBuffers: HandleTable<HostMediaBuffer> { self[MediaBufferTable.self] }
 
-    /// Gives the guest ownership of `buffer` (an `own<media-buffer>` lowered into it).
+    /// Gives the guest ownership of `buffer` (an `own<media-buffer>` lowered
+    /// into it), charging its size to the ``hostBudget``: the bytes exist
+    /// already, so this is never refused, but they count against what the
+    /// guest asks for next.
     /// - Returns: the new handle.
     public func issueBuffer(_ buffer: MediaBuffer) throws(GuestFault) -> UInt32 {
-        try mediaBuffers.insert(HostMediaBuffer(buffer))
+        try mediaBuffers.insert(HostMediaBuffer(buffer, charge: hostBudget.hold(buffer.size, for: "media-buffers")))
     }
 
     /// Takes the buffer behind an owned handle back from the guest (an

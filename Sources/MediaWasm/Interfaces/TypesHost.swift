@@ -22,19 +22,15 @@ public enum TypesHost {
     public static let maxListLength: UInt64 = (1 << 28) - 1
     /// The largest buffer `[constructor]media-buffer` makes: 1 GiB. Larger
     /// requests trap ("the host cannot allocate that much"), as do requests
-    /// past ``maxGuestBufferBytes``.
+    /// past the instance's ``HostBudget`` (``WasmLimits/hostMemory``), which
+    /// every buffer in its table counts against.
     public static let maxBufferSize: UInt64 = 1 << 30
-    /// The most bytes of buffers one instance may hold that it made itself
-    /// (constructor, duplicate): 1 GiB. Past it, those imports trap.
-    public static let maxGuestBufferBytes = 1 << 30
 
-    /// The instance's budget, checked to have room for `size` more bytes (a trap otherwise).
-    static func budget(for size: Int, state: InstanceState) throws(GuestFault) -> GuestBufferBudget {
-        let budget = state[GuestBufferBudgetKey.self]
-        guard size <= maxGuestBufferBytes - budget.bytes else {
-            throw .invalidValue("the guest already holds \(budget.bytes) bytes of media-buffers it made; \(size) more would pass the host's limit of \(maxGuestBufferBytes) bytes")
-        }
-        return budget
+    /// A charge for `size` bytes of media-buffer the guest makes, or a
+    /// refusal (a trap: the constructor and `duplicate` return no error).
+    static func chargeBuffer(_ size: Int, call: borrowing HostCall) throws(HostBudgetRefusal) -> HostCharge {
+        try call.instance.hostBudget.charge(size, for: "a media-buffer", by: call.name.field,
+                                            advice: "drop media-buffers (and take decoded frames and output) first")
     }
 
     /// The six functions of the `media-buffer` resource.
@@ -46,8 +42,8 @@ public enum TypesHost {
             guard size <= maxBufferSize else {
                 throw GuestFault.invalidValue("a media-buffer of \(size) bytes is more than the host allocates (\(maxBufferSize) bytes at most)")
             }
-            let room = try budget(for: Int(size), state: call.state)
-            let box = HostMediaBuffer(MediaBuffer(count: Int(size), planes: []), charging: room)
+            let charge = try chargeBuffer(Int(size), call: call)
+            let box = HostMediaBuffer(MediaBuffer(count: Int(size), planes: []), charge: charge)
             call.setResult(try call.state.mediaBuffers.insert(box))
         }
 
@@ -109,7 +105,7 @@ public enum TypesHost {
         module.define("[method]media-buffer.duplicate", WasmSignature([.i32], [.i32])) { call in
             let box = try call.state.mediaBuffers.borrow(call.u32(0))
             // Copy-on-write: the bytes are copied when either one is first written.
-            let copy = HostMediaBuffer(box.buffer, charging: try budget(for: box.buffer.size, state: call.state))
+            let copy = HostMediaBuffer(box.buffer, charge: try chargeBuffer(box.buffer.size, call: call))
             call.setResult(try call.state.mediaBuffers.insert(copy))
         }
 
