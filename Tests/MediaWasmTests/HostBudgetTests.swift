@@ -206,7 +206,7 @@ import MediaCore
         #expect(grown < budget.limit + (256 << 20), "resident memory grew by \(grown >> 20) MiB", sourceLocation: sourceLocation)
     }
 
-    /// Prints `text` when `WASI_MEDIA_BUDGET_REPORT=1` (the numbers in docs/security-host-budget.md).
+    /// Prints `text` when `WASI_MEDIA_BUDGET_REPORT=1` (the numbers in docs/security.md, "Host memory and threads").
     static func report(_ text: @autoclosure () -> String) {
         if ProcessInfo.processInfo.environment["WASI_MEDIA_BUDGET_REPORT"] == "1" { print("budget: \(text())") }
     }
