@@ -818,7 +818,7 @@ final class ElementRunner: @unchecked Sendable {
                     return consumed
                 }
             case .flush(_, let request):
-                element.flush()
+                try element.flush()
                 pending.removeAll()
                 if request.origin == index {
                     awaitingOwnFlush = false   // this element's own seek: it stops here
