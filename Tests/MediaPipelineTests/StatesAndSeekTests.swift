@@ -66,6 +66,24 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
         #expect(error.message.contains("/nonexistent/clip.mp4"))
     }
 
+    /// A tee in front of an encoder with lookahead: the plain branch's sink
+    /// prerolls and holds, its queue fills, the tee waits on it, and the
+    /// encoder never gets the frames it needs to give one out. Paused is
+    /// still reached (nothing more can move until playing), with the starved
+    /// sink named; playing then runs both branches to the end.
+    @Test func pauseWithATeeBeforeAnEncoderWithLookaheadReturns() async throws {
+        let line = "videotestsrc num-buffers=60 width=320 height=240 ! tee name=t ! queue ! fakesink  "
+            + "t. ! queue ! encode codec=h264 preset=veryslow ! fakesink"
+        let pipeline = try Pipeline(launch: line, registry: .standard)
+        let drain = Task { for await _ in pipeline.bus {} }
+        let outcome = try await pipeline.setState(.paused)
+        #expect(pipeline.state == .paused)
+        #expect(outcome == .partialPreroll(starved: ["fakesink1"]))
+        let summary = try await pipeline.run()
+        await drain.value
+        #expect(summary.itemsPerSink == ["fakesink0": 60, "fakesink1": 60])
+    }
+
     /// null tears a paused pipeline down without waiting for its streams.
     @Test func nullTearsDownAPausedPipeline() async throws {
         let pipeline = try Pipeline(launch: "videotestsrc ! queue ! fakesink", registry: .standard)

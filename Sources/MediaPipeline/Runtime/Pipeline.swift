@@ -37,6 +37,21 @@ public enum BusMessage: Sendable {
     case seekDone(positionUs: Int64)
 }
 
+/// How a state change ended (GStreamer's `GstStateChangeReturn`, without
+/// its asynchronous case: ``Pipeline/setState(_:)`` returns once the state is reached).
+public enum StateChangeResult: Sendable, Hashable {
+    /// The state is reached; in paused, every sink holds its first item (or has ended).
+    case success
+    /// Paused without preroll: a live pipeline's sinks hold nothing until playing.
+    case noPreroll
+    /// Paused, but these sinks hold nothing: nothing more can move until
+    /// playing, because their branches wait for data that other branches
+    /// hold back (a tee before an encoder with lookahead, whose other
+    /// branch's sink holds its first frame and so stops the tee). Playing
+    /// starts them.
+    case partialPreroll(starved: [String])
+}
+
 /// What a finished run did.
 public struct PipelineSummary: Sendable {
     /// Items each sink consumed, by element name.
@@ -84,6 +99,8 @@ public final class Pipeline: Sendable {
     private let logger: Logger
     private let topology: Topology
     private let runState: RunState
+    /// Wakes the driver (``setState(_:)``, ``seek(toUs:)``, ``run()``); element tasks never wait on it.
+    private let control: Signal
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// Items waiting per inbox by default (a `queue` element sets its own).
@@ -101,8 +118,11 @@ public final class Pipeline: Sendable {
         self.clock = clock ?? (live ? MediaClock(source: .systemMonotonic) : nil)
         self.logger = logger
         (bus, busContinuation) = AsyncStream.makeStream(of: BusMessage.self, bufferingPolicy: .unbounded)
-        topology = Topology(graph)
-        runState = RunState(topology: topology, bus: busContinuation, live: live)
+        let control = Signal()
+        let activity = FlowActivity(tasks: graph.elements.count, onIdle: { control.notify() })
+        self.control = control
+        topology = Topology(graph, activity: activity)
+        runState = RunState(topology: topology, bus: busContinuation, live: live, activity: activity, control: control)
     }
 
     /// Parses, checks and prepares a launch line.
@@ -190,14 +210,17 @@ public final class Pipeline: Sendable {
     /// sinks consume and starts the clock. `playing → paused` holds the sinks
     /// and pauses the clock. `null` tears the run down without end of stream
     /// (use ``stop()`` to finalize files).
+    /// - Returns: how paused was reached (``StateChangeResult``); `.success` otherwise.
     /// - Throws: the run's first ``PipelineError``; `invalidGraph` for
     ///   `ready` from a running pipeline (go through `null`).
-    public func setState(_ target: PipelineState) async throws(PipelineError) {
+    @discardableResult
+    public func setState(_ target: PipelineState) async throws(PipelineError) -> StateChangeResult {
+        var result = StateChangeResult.success
         if target == .null {
             runState.abort()
             clock?.unscheduleAll()
             await task.withLock({ $0 })?.value
-            return
+            return result
         }
         let current = state
         if target == .ready && current > .ready {
@@ -205,17 +228,15 @@ public final class Pipeline: Sendable {
         }
         if current == .null {
             launch()
-            await runState.signal.wait { runState.allReady || runState.isDone }
+            await control.wait { runState.allReady || runState.isDone }
             try throwIfFailed()
             runState.enter(.ready)
         }
         if target >= .paused && state == .ready {
             runState.openFlow()
-            // Only an explicit pause waits for preroll. Going straight to
-            // playing does not: a sink may be unable to get its first item while
-            // another holds its own (a tee feeding an encoder with lookahead).
-            if target == .paused && !runState.live {
-                await runState.signal.wait { runState.allPrerolled || runState.isDone }
+            // Only an explicit pause waits for preroll; going straight to playing need not.
+            if target == .paused {
+                result = await preroll()
             }
             try throwIfFailed()
             runState.enter(.paused)
@@ -229,6 +250,16 @@ public final class Pipeline: Sendable {
             clock?.pause()
             runState.enter(.paused)
         }
+        return result
+    }
+
+    /// Waits until every sink holds its first item, or until nothing more
+    /// can move before playing (see ``StateChangeResult/partialPreroll(starved:)``).
+    private func preroll() async -> StateChangeResult {
+        if runState.live { return .noPreroll }
+        await control.wait { runState.allPrerolled || runState.isDone || runState.activity.isIdle }
+        let starved = runState.starvedSinks
+        return starved.isEmpty ? .success : .partialPreroll(starved: starved.map { graph.elements[$0].name }.sorted())
     }
 
     /// A flushing seek to `timeUs`: every queue is emptied, every source (or
@@ -246,9 +277,9 @@ public final class Pipeline: Sendable {
         clock?.unscheduleAll()
         topology.inboxes.forEach { $0.purge() }
         runState.signal.notify()
-        await runState.signal.wait { runState.seekAcknowledged(seq) || runState.isDone }
-        if state == .paused && !runState.live {
-            await runState.signal.wait { runState.allPrerolled || runState.isDone }
+        await control.wait { runState.seekAcknowledged(seq) || runState.isDone }
+        if state == .paused {
+            _ = await preroll()
         }
         try throwIfFailed()
         busContinuation.yield(.seekDone(positionUs: timeUs))
@@ -308,6 +339,7 @@ public final class Pipeline: Sendable {
                         run.fail(e)
                     }
                     run.producerEnded(i)
+                    run.activity.ended()
                 }
             }
         }
@@ -335,7 +367,7 @@ struct Topology: Sendable {
     /// Every element upstream of each element.
     var ancestors: [Set<Int>]
 
-    init(_ graph: CheckedGraph) {
+    init(_ graph: CheckedGraph, activity: FlowActivity? = nil) {
         elements = graph.elements
         let index = Dictionary(uniqueKeysWithValues: elements.enumerated().map { ($1.name, $0) })
         routes = [[String: Pipeline.Route]](repeating: [:], count: elements.count)
@@ -358,7 +390,8 @@ struct Topology: Sendable {
                 for pad in sinkPads[i] {
                     inboxIndex[i, default: [:]][pad] = inboxes.count
                     inboxesByElement[i, default: []].append(inboxes.count)
-                    inboxes.append(Inbox(limits: InboxLimits(items: Pipeline.defaultInboxCapacity), droppable: droppable, measure: measure))
+                    inboxes.append(Inbox(limits: InboxLimits(items: Pipeline.defaultInboxCapacity), droppable: droppable, measure: measure,
+                                         activity: activity))
                 }
                 continue
             }
@@ -373,7 +406,7 @@ struct Topology: Sendable {
             }
             for pad in sinkPads[i] { inboxIndex[i, default: [:]][pad] = inboxes.count }
             inboxesByElement[i, default: []].append(inboxes.count)
-            inboxes.append(Inbox(limits: limits, leak: leak, droppable: droppable, measure: measure))
+            inboxes.append(Inbox(limits: limits, leak: leak, droppable: droppable, measure: measure, activity: activity))
         }
         for link in graph.links {
             let from = index[link.from.element]!, to = index[link.to.element]!
@@ -419,7 +452,11 @@ final class RunState: Sendable {
     }
 
     let phase = Mutex(Phase())
-    let signal = Signal()
+    /// Wakes the element tasks (their waits count as parked in `activity`).
+    let signal: Signal
+    /// Wakes the driver.
+    let control: Signal
+    let activity: FlowActivity
     /// The latest application seek: until its flush reaches an element, the
     /// element drops what it receives (GStreamer's flushing), so nothing
     /// upstream stays blocked behind a paused sink.
@@ -430,7 +467,10 @@ final class RunState: Sendable {
     let bus: AsyncStream<BusMessage>.Continuation
     let live: Bool
 
-    init(topology: Topology, bus: AsyncStream<BusMessage>.Continuation, live: Bool) {
+    init(topology: Topology, bus: AsyncStream<BusMessage>.Continuation, live: Bool, activity: FlowActivity, control: Signal) {
+        self.activity = activity
+        self.control = control
+        signal = Signal(activity: activity)
         self.topology = topology
         self.bus = bus
         self.live = live
@@ -439,6 +479,7 @@ final class RunState: Sendable {
     private func update<T: Sendable>(_ body: (inout Phase) -> T) -> T {
         let result = phase.withLock { body(&$0) }
         signal.notify()
+        control.notify()
         return result
     }
 
@@ -446,6 +487,8 @@ final class RunState: Sendable {
     var isAborted: Bool { phase.withLock { $0.aborted } }
     var allReady: Bool { phase.withLock { $0.ready == topology.elements.count } }
     var allPrerolled: Bool { phase.withLock { topology.sinks.isSubset(of: $0.prerolled.union($0.ended)) } }
+    /// Sinks that hold no item and have not ended.
+    var starvedSinks: [Int] { phase.withLock { p in topology.sinks.subtracting(p.prerolled.union(p.ended)).sorted() } }
 
     func enter(_ state: PipelineState) {
         let changed = update { p -> Bool in
