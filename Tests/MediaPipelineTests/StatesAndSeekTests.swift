@@ -109,6 +109,34 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
         #expect(await bus.value == [frameStartUs(40) + 5_000])
     }
 
+    /// End of stream leaves the pipeline playing (GStreamer's EOS is not a
+    /// state): a seek then restarts the producers that had ended, the sinks
+    /// get the frames from the target on, and end of stream comes again.
+    @Test func seekAfterEndOfStreamPlaysAgain() async throws {
+        let recorder = Recorder()
+        let pipeline = try Pipeline(launch: "videotestsrc num-buffers=60 width=256 height=32 ! queue ! videoconvert format=rgba8888 ! collect",
+                                    registry: recordingRegistry(recorder))
+        var messages = pipeline.bus.makeAsyncIterator()
+        try await pipeline.setState(.playing)
+        while let m = await messages.next() { if case .endOfStream = m { break } }
+        #expect(recorder.seen == Array(0..<60))
+        #expect(pipeline.state == .playing)
+        try await pipeline.seek(toUs: frameStartUs(40) + 5_000)
+        let summary = try await pipeline.run()
+        var after: [String] = []
+        while let m = await messages.next() {
+            switch m {
+            case .seekDone: after.append("seek-done")
+            case .sinkEndOfStream(let sink): after.append("eos \(sink)")
+            case .endOfStream: after.append("eos")
+            default: break
+            }
+        }
+        #expect(recorder.seen == Array(0..<60) + Array(40..<60))
+        #expect(summary.itemsPerSink["collect0"] == 80)
+        #expect(after == ["seek-done", "eos collect0", "eos"])
+    }
+
     /// Through a file: the demuxer reads it itself (pull mode), lands on the
     /// keyframe before the target, and the decoder clips to the frame shown then.
     @Test func seekInAFileLandsOnTheExactFrame() async throws {

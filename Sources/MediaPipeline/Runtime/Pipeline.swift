@@ -217,9 +217,7 @@ public final class Pipeline: Sendable {
     public func setState(_ target: PipelineState) async throws(PipelineError) -> StateChangeResult {
         var result = StateChangeResult.success
         if target == .null {
-            runState.abort()
-            clock?.unscheduleAll()
-            await task.withLock({ $0 })?.value
+            await tearDown()
             return result
         }
         let current = state
@@ -266,6 +264,9 @@ public final class Pipeline: Sendable {
     /// demuxer reading a file) moves there, elements drop what they held, and
     /// the next items start at the target (decoders clip to the frame shown
     /// then). From `paused`, returns once the sinks hold the new first items.
+    /// After end of stream the pipeline is still playing (or paused): a seek
+    /// then restarts the producers that had ended, and end of stream comes
+    /// again (GStreamer's behaviour).
     /// - Throws: `invalidGraph` before `paused` or when a source cannot seek
     ///   (naming it); nothing is flushed then.
     public func seek(toUs timeUs: Int64) async throws(PipelineError) {
@@ -285,26 +286,34 @@ public final class Pipeline: Sendable {
         busContinuation.yield(.seekDone(positionUs: timeUs))
     }
 
-    /// Plays to the end of every stream (from whatever state it is in).
+    /// Plays to the end of every stream (from whatever state it is in), then
+    /// tears the run down (state null).
     /// - Throws: the first ``PipelineError`` (also posted on the bus); the other
     ///   elements are then stopped.
     public func run() async throws(PipelineError) -> PipelineSummary {
         do {
             try await setState(.playing)
         } catch {
-            await task.withLock({ $0 })?.value
+            await tearDown()
             throw error
         }
-        let running = task.withLock { $0 }
         await withTaskCancellationHandler {
-            await running?.value
+            await control.wait { runState.allEnded || runState.isAborted || runState.isDone }
         } onCancel: {
             self.runState.abort()
         }
+        await tearDown()
         try throwIfFailed()
         var result = runState.summary.withLock { $0 }
         result.stopped = stopping.load(ordering: .relaxed)
         return result
+    }
+
+    /// Ends every element task without end of stream (state null) and waits for them.
+    private func tearDown() async {
+        runState.abort()
+        clock?.unscheduleAll()
+        await task.withLock({ $0 })?.value
     }
 
     private func throwIfFailed() throws(PipelineError) {
@@ -326,13 +335,9 @@ public final class Pipeline: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for i in elements.indices {
                 let runner = ElementRunner(index: i, topology: topology, run: run, pipeline: self)
-                let isSink = topology.sinks.contains(i)
                 group.addTask {
                     do throws(PipelineError) {
-                        // nil: the run was torn down before end of stream reached it.
-                        if let consumed = try await runner.run(), isSink {
-                            run.sinkFinished(i, name: runner.spec.name, consumed: consumed)
-                        }
+                        try await runner.run()
                     } catch {
                         var e = error
                         if e.element == nil { e.element = runner.spec.name }
@@ -484,6 +489,8 @@ final class RunState: Sendable {
     }
 
     var isDone: Bool { phase.withLock { $0.done } }
+    /// Every sink saw end of stream (since the last application seek).
+    var allEnded: Bool { phase.withLock { $0.ended.count == topology.sinks.count } }
     var isAborted: Bool { phase.withLock { $0.aborted } }
     var allReady: Bool { phase.withLock { $0.ready == topology.elements.count } }
     var allPrerolled: Bool { phase.withLock { topology.sinks.isSubset(of: $0.prerolled.union($0.ended)) } }
@@ -553,6 +560,7 @@ final class RunState: Sendable {
             for i in p.producers.keys { p.seeks[i] = request }
             p.pendingAcks[p.seekSeq] = Set(p.producers.keys)
             p.prerolled = []
+            p.ended = []   // a seek after end of stream plays again
             flushingSeek.store(p.seekSeq, ordering: .relaxed)
             return .success(p.seekSeq)
         }
@@ -573,14 +581,16 @@ final class RunState: Sendable {
     }
 
     /// A producer reached end of stream: returns a seek that came in
-    /// meanwhile (it goes on), or unregisters it, in one step so no seek is lost.
+    /// meanwhile (it goes on), else nil. It stays registered: a later seek restarts it.
     func endProducing(_ index: Int) -> SeekRequest? {
-        update { p in
-            if let request = p.seeks.removeValue(forKey: index) { return request }
-            p.producers[index] = nil
-            for seq in p.pendingAcks.keys { p.pendingAcks[seq]?.remove(index) }
-            return nil
-        }
+        update { p in p.seeks.removeValue(forKey: index) }
+    }
+
+    /// A producer that sent end of stream waits for a seek that restarts it;
+    /// nil when the run is torn down first.
+    func waitForRestart(_ index: Int) async -> SeekRequest? {
+        await signal.wait { phase.withLock { $0.seeks[index] != nil || $0.aborted } }
+        return isAborted ? nil : takeSeek(index)
     }
 
     func hasSeek(_ index: Int) -> Bool {
@@ -714,31 +724,41 @@ final class ElementRunner: @unchecked Sendable {
         return await inboxes[r.target].send(.format(pad: r.pad, format, file: offeredFile))
     }
 
-    /// Makes the element (state ready), waits for paused, then runs it.
-    /// Returns the items consumed, or nil when the run was torn down before
-    /// end of stream reached this element.
-    func run() async throws(PipelineError) -> Int? {
+    /// Makes the element (state ready), waits for paused, then runs it
+    /// until the run is torn down: end of stream does not end the task, since
+    /// a seek may restart the stream.
+    func run() async throws(PipelineError) {
         let factory = spec.factory as! any RunnableElementFactory
         let element = try factory.make(spec.properties, context: context)
         run.elementReady()
-        guard await run.waitForFlow() else { return nil }
+        guard await run.waitForFlow() else { return }
         if let source = element as? any SourceElement {
             // A file handed to elements that read it themselves: the format, then end of stream.
             if let offering = element as? any FileOfferingElement, !routes.isEmpty, routes.values.allSatisfy(\.pulls) {
                 offeredFile = offering.offeredFile
                 _ = try await negotiate(element, inputs: [:], files: [:])
                 await sendEndOfStream()
-                return 0
+                return
             }
             run.registerProducer(index, name: spec.name, seekable: (element as? any SeekableElement)?.canSeek ?? false)
             _ = try await negotiate(element, inputs: [:], files: [:])
             let step = { (out: inout Outputs) throws(PipelineError) -> FlowResult in try source.produce(into: &out) }
-            guard try await produce(element, step) else { return nil }
-            try await drainAndEnd(element)
-            return 0
+            try await produceUntilTornDown(element, step)
+            return
         }
-        guard !padInboxes.isEmpty else { return 0 }
-        return try await consume(element)
+        guard !padInboxes.isEmpty else { return }
+        try await consume(element)
+    }
+
+    /// Produces to end of stream and drains; then waits for a seek that
+    /// restarts the stream, again and again until the run is torn down.
+    private func produceUntilTornDown(_ element: any Element, _ step: (inout Outputs) throws(PipelineError) -> FlowResult) async throws(PipelineError) {
+        while true {
+            guard try await produce(element, step) else { return }
+            try await drainAndEnd(element)
+            guard let request = await run.waitForRestart(index) else { return }
+            guard try await perform(request, element) else { return }
+        }
     }
 
     /// Produces until end of stream or stop, performing seeks between calls.
@@ -768,7 +788,6 @@ final class ElementRunner: @unchecked Sendable {
                 guard try await perform(request, element) else { return false }
             }
         }
-        run.producerEnded(index)
         return true
     }
 
@@ -786,8 +805,10 @@ final class ElementRunner: @unchecked Sendable {
         return true
     }
 
-    /// Reads the inbox (or each pad's inbox in turn) to end of stream.
-    private func consume(_ element: any Element) async throws(PipelineError) -> Int? {
+    /// Reads the inbox (or each pad's inbox in turn) until the run is torn
+    /// down: at end of stream on every pad it drains (a sink then reports its
+    /// end of stream), and a flush after that starts the stream again.
+    private func consume(_ element: any Element) async throws(PipelineError) {
         let inOrder = spec.factory.readsInputsInOrder
         let order = inOrder ? padInboxes.map(\.1) : [padInboxes[0].1]
         var current = 0
@@ -802,9 +823,9 @@ final class ElementRunner: @unchecked Sendable {
         // Sinks report their position; so do elements whose output has no
         // timestamps (a muxer's bytes), since what follows them cannot.
         var reportsProgress = isSink
-        while current < order.count {
-            let inbox = order[current]
-            guard let (envelope, flushes) = await inbox.receiveCounted() else { return nil }   // torn down
+        while true {
+            let inbox = order[min(current, order.count - 1)]
+            guard let (envelope, flushes) = await inbox.receiveCounted() else { return }   // torn down
             switch envelope {
             case .format(let pad, let format, let file):
                 formats[pad] = format
@@ -818,7 +839,9 @@ final class ElementRunner: @unchecked Sendable {
                     reportsProgress = reportsProgress || outputs.values.contains { $0.kind == .bytes }
                     negotiated = true
                     if let puller = element as? any PullingElement, puller.isPulling {
-                        return try await pull(element, puller)
+                        let step = { (out: inout Outputs) throws(PipelineError) -> FlowResult in try puller.produce(into: &out) }
+                        try await produceUntilTornDown(element, step)
+                        return
                     }
                     requestStartSeek(element)
                     for (p, item) in pending where !awaitingOwnFlush { try await handle(element, item, pad: p) }
@@ -835,7 +858,7 @@ final class ElementRunner: @unchecked Sendable {
                         run.sinkPrerolled(index, seq: flushSeq)
                     }
                     guard await run.waitForPlaying(inbox, flushes: flushes) else {
-                        if run.isAborted { return nil }
+                        if run.isAborted { return }
                         continue
                     }
                     // A live pipeline's sinks present each item at its time on the clock.
@@ -843,7 +866,7 @@ final class ElementRunner: @unchecked Sendable {
                         switch await clock.wait(untilUs: ts) {
                         case .reached: break
                         case .unscheduled: if inbox.flushes != flushes { continue }
-                        case .cancelled: return nil
+                        case .cancelled: return
                         }
                     }
                 }
@@ -858,11 +881,14 @@ final class ElementRunner: @unchecked Sendable {
                 if inOrder { current += 1 }
                 if ended == expected {
                     try await drainAndEnd(element)
-                    return consumed
+                    if isSink { run.sinkFinished(index, name: spec.name, consumed: consumed) }
                 }
             case .flush(_, let request):
                 try element.flush()
                 pending.removeAll()
+                // A new segment follows: after end of stream, the stream starts again.
+                ended = []
+                current = 0
                 if request.origin == index {
                     awaitingOwnFlush = false   // this element's own seek: it stops here
                     continue
@@ -878,19 +904,10 @@ final class ElementRunner: @unchecked Sendable {
                 if request.origin == index { continue }
                 element.startSegment(atUs: request.targetUs, on: pad)
                 for r in routes.values {
-                    guard await inboxes[r.target].send(.segment(pad: r.pad, request)) else { return nil }
+                    guard await inboxes[r.target].send(.segment(pad: r.pad, request)) else { return }
                 }
             }
         }
-        return nil
-    }
-
-    /// Pull mode: the element reads its input itself, like a source.
-    private func pull(_ element: any Element, _ puller: any PullingElement) async throws(PipelineError) -> Int? {
-        let step = { (out: inout Outputs) throws(PipelineError) -> FlowResult in try puller.produce(into: &out) }
-        guard try await produce(element, step) else { return nil }
-        try await drainAndEnd(element)
-        return 0
     }
 
     /// End of stream reached this element: it drains (FFmpeg's send-NULL),
