@@ -183,14 +183,14 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
 @Suite(.timeLimit(.minutes(2)), .watchdog) struct QueueTests {
     @Test func byteLimitMakesTheSenderWait() async {
         let inbox = Inbox<Int>(limits: InboxLimits(items: 100, bytes: 100), measure: { _ in InboxMeasure(bytes: 40) })
-        #expect(await inbox.send(0))
-        #expect(await inbox.send(1))
-        #expect(await inbox.send(2))   // 80 bytes waiting: room for one more
+        #expect(await inbox.send(0) == .delivered)
+        #expect(await inbox.send(1) == .delivered)
+        #expect(await inbox.send(2) == .delivered)   // 80 bytes waiting: room for one more
         let blocked = Task { await inbox.send(3) }
         while inbox.count < 3 { await Task.yield() }
         #expect(inbox.bytes == 120)
         #expect(await inbox.receive() == 0)
-        #expect(await blocked.value)
+        #expect(await blocked.value == .delivered)
         #expect(inbox.highWater.bytes == 120)
     }
 
@@ -198,7 +198,7 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
         // Items stamped 0, 10, 20 ... ms; at most 50 ms between oldest and newest.
         let inbox = Inbox<Int>(limits: InboxLimits(items: 100, timeUs: 50_000), leak: .downstream,
                                measure: { InboxMeasure(bytes: 1, timestampUs: Int64($0) * 10_000) })
-        for i in 0..<20 { #expect(await inbox.send(i)) }
+        for i in 0..<20 { #expect(await inbox.send(i) == .delivered) }
         inbox.close()
         var got: [Int] = []
         while let v = await inbox.receive() { got.append(v) }

@@ -1,16 +1,6 @@
 import Synchronization
 import MediaCore
 
-/// What a full inbox does with one more item.
-enum LeakPolicy: String, Sendable {
-    /// The sender waits for room (the default: nothing is lost).
-    case none
-    /// The new item is dropped (GStreamer's `leaky=upstream`).
-    case upstream
-    /// The oldest waiting item is dropped to make room (`leaky=downstream`).
-    case downstream
-}
-
 /// How full an inbox may get: by items, bytes and span of time (GStreamer's
 /// `queue` limits). Zero bytes or time means no limit of that kind. An empty
 /// inbox always takes one item, however large.
@@ -18,6 +8,21 @@ struct InboxLimits: Sendable, Hashable {
     var items: Int
     var bytes: Int = 0
     var timeUs: Int64 = 0
+}
+
+extension InboxLimits {
+    /// The limits an element's factory declared for its input.
+    init(_ declared: InputQueueLimits) {
+        self.init(items: declared.items, bytes: declared.bytes, timeUs: declared.timeUs)
+    }
+}
+
+/// How a send ended.
+enum Delivery: Sendable, Hashable {
+    /// The inbox took the item (or a leaky one dropped it, as its policy says).
+    case delivered
+    /// The inbox was closed (the run is torn down): the item went nowhere.
+    case closed
 }
 
 /// The size and time of one waiting item, for the byte and time limits.
@@ -30,7 +35,7 @@ struct InboxMeasure: Sendable {
 ///
 /// `send` suspends while the inbox is full, `receive` while it is empty;
 /// neither blocks a thread. `close` wakes everyone: later sends return
-/// false, `receive` drains what is left and then returns nil. `purge` drops
+/// `.closed`, `receive` drains what is left and then returns nil. `purge` drops
 /// every droppable item at once (a flushing seek). Thread-safe.
 ///
 /// With a ``FlowActivity``, a task parked in `send` or `receive` counts as
@@ -132,8 +137,8 @@ final class Inbox<Item: Sendable>: Sendable {
     /// Items a leaky inbox has dropped so far.
     var dropped: Int { state.withLock { $0.dropped } }
 
-    /// Delivers `item`, waiting for room; false when the inbox was closed.
-    func send(_ item: Item) async -> Bool {
+    /// Delivers `item`, waiting for room.
+    func send(_ item: Item) async -> Delivery {
         let size = measure(item)
         while true {
             let step: SendStep = state.withLock { s in
@@ -160,9 +165,9 @@ final class Inbox<Item: Sendable>: Sendable {
                 }
             }
             switch step {
-            case .deliver(let r, let flushes): r.resume(returning: (item, flushes)); return true
-            case .stored: return true
-            case .closed: return false
+            case .deliver(let r, let flushes): r.resume(returning: (item, flushes)); return .delivered
+            case .stored: return .delivered
+            case .closed: return .closed
             case .wait:
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let now = state.withLock { s -> Bool in
