@@ -185,6 +185,7 @@ public final class Pipeline: Sendable {
             await control.wait { runState.allEnded || !runState.isRunning }
         } onCancel: {
             self.runState.tearDown()
+            self.clock?.unscheduleAll()
         }
         _ = try? await setState(.null)
         try throwIfFailed()
