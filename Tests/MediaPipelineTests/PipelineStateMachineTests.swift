@@ -47,7 +47,7 @@ import MediaTestWatchdog
             case .prerolled(let sink): m.sinkPrerolled(sink, flush: 0)
             case .failed: _ = m.fail()
             case .tearingDown: m.tearDown()
-            case .over: m.tearDown(); m.tasksEnded()
+            case .over: m.tasksEnded()
             case .live, .stalled: break
             }
         }
@@ -106,8 +106,10 @@ import MediaTestWatchdog
         Row(from: .playing, facts: [.tearingDown], goal: .playing, steps: [.stopped]),
         Row(from: .playing, facts: [.tearingDown], goal: .null, steps: [.wait(.tasksEnded)]),
         Row(from: .playing, facts: [.over], goal: .null, steps: [.reached]),
-        Row(from: .playing, facts: [.over], goal: .paused, steps: [.refused(.runOver)]),
-        Row(from: .null, facts: [.over], goal: .ready, steps: [.refused(.runOver)]),
+        Row(from: .playing, facts: [.over], goal: .paused, steps: [.stopped]),
+        Row(from: .null, facts: [.over], goal: .ready, steps: [.stopped]),
+        // A failure in ready, after which every task ended, before the driver asked again.
+        Row(from: .null, facts: [.failed, .over], goal: .playing, steps: [.stopped]),
     ]
 
     @Test(arguments: rows)

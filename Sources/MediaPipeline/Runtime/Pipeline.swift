@@ -110,7 +110,8 @@ public final class Pipeline: Sendable {
     /// - Returns: how the last state was reached (``StateChangeResult``: in
     ///   paused, whether every sink prerolled).
     /// - Throws: the run's first ``PipelineError``; `invalidGraph` for
-    ///   `ready` from a running pipeline (go through `null`) or after the run is over.
+    ///   `ready` from a running pipeline (go through `null`). After the run is
+    ///   over (torn down, failed) nothing changes: the failure, if any, is thrown.
     @discardableResult
     public func setState(_ target: PipelineState) async throws(PipelineError) -> StateChangeResult {
         var result = StateChangeResult.success

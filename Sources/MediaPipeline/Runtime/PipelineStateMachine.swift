@@ -52,13 +52,10 @@ struct PipelineStateMachine: Sendable {
     enum Refusal: Sendable, Hashable, CustomStringConvertible {
         /// `ready` from `paused` or `playing`: the elements would have to be made again.
         case readyFromRunning(PipelineState)
-        /// The run is over (torn down or ended); a pipeline runs once.
-        case runOver
 
         var description: String {
             switch self {
             case .readyFromRunning: "a running pipeline goes back to ready only through null"
-            case .runOver: "the run is over: a pipeline runs once"
             }
         }
     }
@@ -72,7 +69,8 @@ struct PipelineStateMachine: Sendable {
         /// The wanted state is the current one.
         case reached
         case refused(Refusal)
-        /// The run failed or is being torn down: the driver reports its failure, if any.
+        /// The run failed, is being torn down or is over (a pipeline runs
+        /// once): the driver reports its failure, if any.
         case stopped
     }
 
@@ -179,11 +177,7 @@ struct PipelineStateMachine: Sendable {
     /// it, after each entry, and after each wait.
     mutating func step(toward goal: PipelineState, stalled: Bool) -> Step {
         if goal == .null { return stepToNull() }
-        switch run {
-        case .failed, .tearingDown: return .stopped
-        case .over: return .refused(.runOver)
-        case .running: break
-        }
+        guard run == .running else { return .stopped }
         if goal == .ready && state > .ready { return .refused(.readyFromRunning(state)) }
         switch state {
         case .null:
