@@ -66,6 +66,24 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
         #expect(error.message.contains("/nonexistent/clip.mp4"))
     }
 
+    /// A tee in front of an encoder with lookahead: the plain branch's sink
+    /// prerolls and holds, its queue fills, the tee waits on it, and the
+    /// encoder never gets the frames it needs to give one out. Paused is
+    /// still reached (nothing more can move until playing), with the starved
+    /// sink named; playing then runs both branches to the end.
+    @Test func pauseWithATeeBeforeAnEncoderWithLookaheadReturns() async throws {
+        let line = "videotestsrc num-buffers=60 width=320 height=240 ! tee name=t ! queue ! fakesink  "
+            + "t. ! queue ! encode codec=h264 preset=veryslow ! fakesink"
+        let pipeline = try Pipeline(launch: line, registry: .standard)
+        let drain = Task { for await _ in pipeline.bus {} }
+        let outcome = try await pipeline.setState(.paused)
+        #expect(pipeline.state == .paused)
+        #expect(outcome == .partialPreroll(starved: ["fakesink1"]))
+        let summary = try await pipeline.run()
+        await drain.value
+        #expect(summary.itemsPerSink == ["fakesink0": 60, "fakesink1": 60])
+    }
+
     /// null tears a paused pipeline down without waiting for its streams.
     @Test func nullTearsDownAPausedPipeline() async throws {
         let pipeline = try Pipeline(launch: "videotestsrc ! queue ! fakesink", registry: .standard)
@@ -89,6 +107,34 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
         _ = try await pipeline.run()
         #expect(recorder.seen == Array(40..<60))
         #expect(await bus.value == [frameStartUs(40) + 5_000])
+    }
+
+    /// End of stream leaves the pipeline playing (GStreamer's EOS is not a
+    /// state): a seek then restarts the producers that had ended, the sinks
+    /// get the frames from the target on, and end of stream comes again.
+    @Test func seekAfterEndOfStreamPlaysAgain() async throws {
+        let recorder = Recorder()
+        let pipeline = try Pipeline(launch: "videotestsrc num-buffers=60 width=256 height=32 ! queue ! videoconvert format=rgba8888 ! collect",
+                                    registry: recordingRegistry(recorder))
+        var messages = pipeline.bus.makeAsyncIterator()
+        try await pipeline.setState(.playing)
+        while let m = await messages.next() { if case .endOfStream = m { break } }
+        #expect(recorder.seen == Array(0..<60))
+        #expect(pipeline.state == .playing)
+        try await pipeline.seek(toUs: frameStartUs(40) + 5_000)
+        let summary = try await pipeline.run()
+        var after: [String] = []
+        while let m = await messages.next() {
+            switch m {
+            case .seekDone: after.append("seek-done")
+            case .sinkEndOfStream(let sink): after.append("eos \(sink)")
+            case .endOfStream: after.append("eos")
+            default: break
+            }
+        }
+        #expect(recorder.seen == Array(0..<60) + Array(40..<60))
+        #expect(summary.itemsPerSink["collect0"] == 80)
+        #expect(after == ["seek-done", "eos collect0", "eos"])
     }
 
     /// Through a file: the demuxer reads it itself (pull mode), lands on the
@@ -137,14 +183,14 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
 @Suite(.timeLimit(.minutes(2)), .watchdog) struct QueueTests {
     @Test func byteLimitMakesTheSenderWait() async {
         let inbox = Inbox<Int>(limits: InboxLimits(items: 100, bytes: 100), measure: { _ in InboxMeasure(bytes: 40) })
-        #expect(await inbox.send(0))
-        #expect(await inbox.send(1))
-        #expect(await inbox.send(2))   // 80 bytes waiting: room for one more
+        #expect(await inbox.send(0) == .delivered)
+        #expect(await inbox.send(1) == .delivered)
+        #expect(await inbox.send(2) == .delivered)   // 80 bytes waiting: room for one more
         let blocked = Task { await inbox.send(3) }
         while inbox.count < 3 { await Task.yield() }
         #expect(inbox.bytes == 120)
         #expect(await inbox.receive() == 0)
-        #expect(await blocked.value)
+        #expect(await blocked.value == .delivered)
         #expect(inbox.highWater.bytes == 120)
     }
 
@@ -152,7 +198,7 @@ func frameStartUs(_ n: Int) -> Int64 { MediaTime.rescale(Int64(n), multiplier: 1
         // Items stamped 0, 10, 20 ... ms; at most 50 ms between oldest and newest.
         let inbox = Inbox<Int>(limits: InboxLimits(items: 100, timeUs: 50_000), leak: .downstream,
                                measure: { InboxMeasure(bytes: 1, timestampUs: Int64($0) * 10_000) })
-        for i in 0..<20 { #expect(await inbox.send(i)) }
+        for i in 0..<20 { #expect(await inbox.send(i) == .delivered) }
         inbox.close()
         var got: [Int] = []
         while let v = await inbox.receive() { got.append(v) }

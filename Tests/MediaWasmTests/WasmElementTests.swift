@@ -219,6 +219,61 @@ import MediaTestWatchdog
     }
 }
 
+/// A video filter that gives out each frame one call late: `process`
+/// keeps the frame it is given and returns the one it kept before;
+/// `flush` returns the kept frame. (Memory: the kept record at 256, the
+/// returned one at 320, the returned list's header at 48; records are 40
+/// bytes, see docs/guest-abi.md.)
+let delayByOneFrameWAT = """
+    (module
+      (memory (export "memory") 1)
+      \(bumpAllocator)
+      (global $held (mut i32) (i32.const 0))
+      (func $giveKept (result i32)
+        (i64.store (i32.const 320) (i64.load (i32.const 256)))
+        (i64.store (i32.const 328) (i64.load (i32.const 264)))
+        (i64.store (i32.const 336) (i64.load (i32.const 272)))
+        (i64.store (i32.const 344) (i64.load (i32.const 280)))
+        (i64.store (i32.const 352) (i64.load (i32.const 288)))
+        (i32.store (i32.const 48) (i32.const 320)) (i32.store (i32.const 52) (i32.const 1))
+        (i32.const 48))
+      (func (export "wasi:media/video-processor@0.1.0-draft#configure") (param i32 i32) (result i32) (i32.const 16))
+      (func (export "wasi:media/video-processor@0.1.0-draft#accepted-formats") (result i32) (i32.const 32))
+      (func (export "wasi:media/video-processor@0.1.0-draft#process")
+        (param $h i32) (param $f i32) (param $w i32) (param $ht i32) (param $ts i64) (param $dc i32) (param $d i64) (result i32)
+        (local $out i32)
+        (local.set $out (i32.const 32))
+        (if (global.get $held) (then (local.set $out (call $giveKept))))
+        (i32.store (i32.const 256) (local.get $h)) (i32.store8 (i32.const 260) (local.get $f))
+        (i32.store (i32.const 264) (local.get $w)) (i32.store (i32.const 268) (local.get $ht))
+        (i64.store (i32.const 272) (local.get $ts)) (i32.store8 (i32.const 280) (local.get $dc))
+        (i64.store (i32.const 288) (local.get $d))
+        (global.set $held (i32.const 1))
+        (local.get $out))
+      (func (export "wasi:media/video-processor@0.1.0-draft#flush") (result i32)
+        (if (result i32) (global.get $held)
+          (then (global.set $held (i32.const 0)) (call $giveKept))
+          (else (i32.const 32)))))
+    """
+
+/// A flushing seek calls the guest's `flush` and drops what it returns:
+/// the frame the guest held from before the seek never reaches the sink.
+@Suite(.timeLimit(.minutes(5)), .watchdog) struct GuestFlushTests {
+    @Test(arguments: testedEngines)
+    func aFlushingSeekFlushesTheGuestAndDropsWhatItHeld(engineName: String) async throws {
+        let path = try moduleFile(delayByOneFrameWAT)
+        let run = Run()
+        let line = "videotestsrc num-buffers=60 width=256 height=32 ! videoconvert format=rgba8888 ! wasm engine=\(engineName) module=\(path) ! collect"
+        let pipeline = try Pipeline(launch: line, registry: run.registry)
+        let drain = Task { for await _ in pipeline.bus {} }
+        try await pipeline.setState(.paused)
+        try await pipeline.seek(toUs: MediaTime.rescale(40, multiplier: 1_000_000, divisor: 30) + 1_000)
+        _ = try await pipeline.run()
+        await drain.value
+        #expect(run.sink.frames.map(TestPattern.frameIndex(in:)) == Array(40..<60))
+    }
+}
+
 /// Guests that misbehave: each fails its own pipeline with a clear error
 /// while a second pipeline, running at the same time, completes.
 @Suite(.timeLimit(.minutes(5)), .watchdog) struct HostileGuestTests {

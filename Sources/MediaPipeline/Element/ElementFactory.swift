@@ -20,6 +20,12 @@ public protocol ElementFactory: Sendable {
     /// True for elements that read a file themselves when the element upstream
     /// offers one (a demuxer after `filesrc`: pull mode, so it can seek).
     var pullsFiles: Bool { get }
+    /// What every instance does that the runtime must know (see ``ElementCapabilities``).
+    var capabilities: ElementCapabilities { get }
+    /// What an instance with these settings does (by default ``capabilities``).
+    func capabilities(for properties: [String: PropertyValue]) -> ElementCapabilities
+    /// A ``ElementCapabilities/threadBoundary`` element's input limits for these settings.
+    func inputQueueLimits(for properties: [String: PropertyValue]) -> InputQueueLimits
 }
 
 extension ElementFactory {

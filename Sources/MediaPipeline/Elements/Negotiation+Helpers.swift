@@ -51,6 +51,19 @@ public struct BuiltinFactory: RunnableElementFactory {
     public var readsInputsInOrder = false
     public var takesPositionedWrites = false
     public var pullsFiles = false
+    public var capabilities: ElementCapabilities = []
+    /// When settings decide the capabilities (`is-live`, `sync`): what an instance has.
+    var instanceCapabilities: (@Sendable (Properties) -> ElementCapabilities)? = nil
+    /// A thread boundary's input limits from its settings.
+    var queueLimits: (@Sendable (Properties) -> InputQueueLimits)? = nil
+
+    public func capabilities(for properties: [String: PropertyValue]) -> ElementCapabilities {
+        instanceCapabilities.map { $0(Properties(properties, schema: self.properties)) } ?? capabilities
+    }
+
+    public func inputQueueLimits(for properties: [String: PropertyValue]) -> InputQueueLimits {
+        queueLimits.map { $0(Properties(properties, schema: self.properties)) } ?? .link
+    }
 
     public func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
         try maker(Properties(values, schema: properties), context)

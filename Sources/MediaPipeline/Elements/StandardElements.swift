@@ -19,7 +19,8 @@ extension ElementRegistry {
                 PropertySchema("monochrome", .bool, default: "false", doc: "the same picture in gray: neutral chroma, R = G = B"),
             ],
             example: "videotestsrc num-buffers=300 ! video/x-raw,width=1280,height=720 ! fakesink",
-            maker: { p, _ in VideoTestSrc(p) }),
+            maker: { p, _ in VideoTestSrc(p) },
+            instanceCapabilities: { $0.bool("is-live") == true ? .liveSource : [] }),
         BuiltinFactory(
             name: "audiotestsrc", summary: "A sine tone",
             padTemplates: [PadTemplate("src", .source, kinds: [.rawAudio])],
@@ -32,7 +33,8 @@ extension ElementRegistry {
                 PropertySchema("is-live", .bool, default: "false", doc: "a live source: the pipeline's sinks then present each buffer at its time on the clock"),
             ],
             example: "audiotestsrc freq=660 num-buffers=100 ! encode codec=opus ! mux format=webm ! filesink location=tone.webm",
-            maker: { p, _ in AudioTestSrc(p) }),
+            maker: { p, _ in AudioTestSrc(p) },
+            instanceCapabilities: { $0.bool("is-live") == true ? .liveSource : [] }),
         BuiltinFactory(
             name: "videoconvert", summary: "Converts the pixel format (libswscale, BT.601)",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo]), PadTemplate("src", .source, kinds: [.rawVideo])],
@@ -157,7 +159,8 @@ extension ElementRegistry {
             properties: [PropertySchema("sync", .bool, default: "true",
                                         doc: "present each item at its time on the pipeline clock (when there is one); false takes items as they come")],
             example: "videotestsrc num-buffers=100 ! fakesink",
-            maker: { _, _ in FakeSink() }),
+            maker: { _, _ in FakeSink() },
+            instanceCapabilities: { $0.bool("sync") == false ? [] : .syncsToClock }),
         BuiltinFactory(
             name: "sframeenc", summary: "Encrypts encoded frames with SFrame (RFC 9605, AES_128_GCM_SHA256_128); the key stays in the host",
             padTemplates: [PadTemplate("sink", .sink, kinds: [.encodedVideo, .encodedAudio]), PadTemplate("src", .source, kinds: [.encodedVideo, .encodedAudio])],
@@ -187,6 +190,11 @@ extension ElementRegistry {
                          PropertySchema("leaky", .choice(["none", "upstream", "downstream"]), default: "none",
                                         doc: "when full: wait (none), drop the new item (upstream), or drop the oldest (downstream); for live sources")],
             example: "videotestsrc ! queue max-size-buffers=8 ! fakesink",
-            maker: { _, _ in Queue() }),
+            maker: { _, _ in Queue() },
+            capabilities: .threadBoundary,
+            queueLimits: { p in
+                InputQueueLimits(items: p.int("max-size-buffers") ?? 16, bytes: p.int("max-size-bytes") ?? 0,
+                                 timeUs: Int64(p.int("max-size-time") ?? 0), leak: p.string("leaky").flatMap(LeakPolicy.init(rawValue:)) ?? .none)
+            }),
     ])
 }

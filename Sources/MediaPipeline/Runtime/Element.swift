@@ -54,8 +54,10 @@ public protocol Element: AnyObject {
     func finish(into out: inout Outputs) throws(PipelineError)
     /// A flushing seek is under way: drop anything held for later
     /// (a decoder's frames in flight, a held frame). Items that follow come
-    /// from the new position.
-    func flush()
+    /// from the new position. Nothing is emitted: what a flush would give out
+    /// belongs before the seek.
+    /// - Throws: ``PipelineError`` when the element cannot drop its state (the pipeline fails).
+    func flush() throws(PipelineError)
     /// What follows on `pad` starts at `startUs` (a seek's target): elements
     /// that clip (decoders) drop what ends before it.
     func startSegment(atUs startUs: Int64, on pad: String)
@@ -76,7 +78,7 @@ public protocol SourceElement: Element {
 
 extension Element {
     public func finish(into out: inout Outputs) throws(PipelineError) {}
-    public func flush() {}
+    public func flush() throws(PipelineError) {}
     public func startSegment(atUs startUs: Int64, on pad: String) {}
 }
 

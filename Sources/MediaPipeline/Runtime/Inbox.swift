@@ -1,16 +1,6 @@
 import Synchronization
 import MediaCore
 
-/// What a full inbox does with one more item.
-enum LeakPolicy: String, Sendable {
-    /// The sender waits for room (the default: nothing is lost).
-    case none
-    /// The new item is dropped (GStreamer's `leaky=upstream`).
-    case upstream
-    /// The oldest waiting item is dropped to make room (`leaky=downstream`).
-    case downstream
-}
-
 /// How full an inbox may get: by items, bytes and span of time (GStreamer's
 /// `queue` limits). Zero bytes or time means no limit of that kind. An empty
 /// inbox always takes one item, however large.
@@ -18,6 +8,21 @@ struct InboxLimits: Sendable, Hashable {
     var items: Int
     var bytes: Int = 0
     var timeUs: Int64 = 0
+}
+
+extension InboxLimits {
+    /// The limits an element's factory declared for its input.
+    init(_ declared: InputQueueLimits) {
+        self.init(items: declared.items, bytes: declared.bytes, timeUs: declared.timeUs)
+    }
+}
+
+/// How a send ended.
+enum Delivery: Sendable, Hashable {
+    /// The inbox took the item (or a leaky one dropped it, as its policy says).
+    case delivered
+    /// The inbox was closed (the run is torn down): the item went nowhere.
+    case closed
 }
 
 /// The size and time of one waiting item, for the byte and time limits.
@@ -30,8 +35,11 @@ struct InboxMeasure: Sendable {
 ///
 /// `send` suspends while the inbox is full, `receive` while it is empty;
 /// neither blocks a thread. `close` wakes everyone: later sends return
-/// false, `receive` drains what is left and then returns nil. `purge` drops
+/// `.closed`, `receive` drains what is left and then returns nil. `purge` drops
 /// every droppable item at once (a flushing seek). Thread-safe.
+///
+/// With a ``FlowActivity``, a task parked in `send` or `receive` counts as
+/// parked; whoever resumes it counts it as running again, under the lock.
 final class Inbox<Item: Sendable>: Sendable {
     private struct State {
         /// Slots before `head` are nil: a popped item is released at once.
@@ -68,6 +76,13 @@ final class Inbox<Item: Sendable>: Sendable {
             return item
         }
 
+        /// The first parked sender, counted as running again.
+        mutating func takeSender(_ activity: FlowActivity?) -> CheckedContinuation<Void, Never>? {
+            guard !senders.isEmpty else { return nil }
+            activity?.resumed()
+            return senders.removeFirst()
+        }
+
         mutating func remove(at index: Int) {
             bytes -= sizes[index]!.bytes
             items.remove(at: index)
@@ -101,10 +116,12 @@ final class Inbox<Item: Sendable>: Sendable {
     /// Decides which items a leaky inbox or a purge may drop (events never are).
     let droppable: @Sendable (Item) -> Bool
     let measure: @Sendable (Item) -> InboxMeasure
+    let activity: FlowActivity?
 
     init(limits: InboxLimits, leak: LeakPolicy = .none, droppable: @escaping @Sendable (Item) -> Bool = { _ in true },
-         measure: @escaping @Sendable (Item) -> InboxMeasure = { _ in InboxMeasure(bytes: 0) }) {
+         measure: @escaping @Sendable (Item) -> InboxMeasure = { _ in InboxMeasure(bytes: 0) }, activity: FlowActivity? = nil) {
         precondition(limits.items > 0)
+        self.activity = activity
         self.limits = limits
         self.leak = leak
         self.droppable = droppable
@@ -120,13 +137,13 @@ final class Inbox<Item: Sendable>: Sendable {
     /// Items a leaky inbox has dropped so far.
     var dropped: Int { state.withLock { $0.dropped } }
 
-    /// Delivers `item`, waiting for room; false when the inbox was closed.
-    func send(_ item: Item) async -> Bool {
+    /// Delivers `item`, waiting for room.
+    func send(_ item: Item) async -> Delivery {
         let size = measure(item)
         while true {
             let step: SendStep = state.withLock { s in
                 if s.closed { return .closed }
-                if let r = s.receiver { s.receiver = nil; return .deliver(r, s.flushes) }
+                if let r = s.receiver { s.receiver = nil; activity?.resumed(); return .deliver(r, s.flushes) }
                 if !s.isFull(limits) { s.append(item, size); return .stored }
                 switch leak {
                 case .none: return .wait
@@ -148,9 +165,9 @@ final class Inbox<Item: Sendable>: Sendable {
                 }
             }
             switch step {
-            case .deliver(let r, let flushes): r.resume(returning: (item, flushes)); return true
-            case .stored: return true
-            case .closed: return false
+            case .deliver(let r, let flushes): r.resume(returning: (item, flushes)); return .delivered
+            case .stored: return .delivered
+            case .closed: return .closed
             case .wait:
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let now = state.withLock { s -> Bool in
@@ -158,7 +175,7 @@ final class Inbox<Item: Sendable>: Sendable {
                         s.senders.append(c)
                         return false
                     }
-                    if now { c.resume() }
+                    if now { c.resume() } else { activity?.parked() }
                 }
             }
         }
@@ -176,7 +193,7 @@ final class Inbox<Item: Sendable>: Sendable {
         let step: ReceiveStep = state.withLock { s in
             if s.count > 0 {
                 let item = s.pop()
-                return .item(item, s.flushes, s.senders.isEmpty ? nil : s.senders.removeFirst())
+                return .item(item, s.flushes, s.takeSender(activity))
             }
             return s.closed ? .end : .wait
         }
@@ -192,7 +209,7 @@ final class Inbox<Item: Sendable>: Sendable {
                 let now: ReceiveStep = state.withLock { s in
                     if s.count > 0 {
                         let item = s.pop()
-                        return .item(item, s.flushes, s.senders.isEmpty ? nil : s.senders.removeFirst())
+                        return .item(item, s.flushes, s.takeSender(activity))
                     }
                     if s.closed { return .end }
                     s.receiver = c   // the inbox is empty, so no sender is parked
@@ -201,7 +218,7 @@ final class Inbox<Item: Sendable>: Sendable {
                 switch now {
                 case .item(let item, let flushes, let sender): sender?.resume(); c.resume(returning: (item, flushes))
                 case .end: c.resume(returning: nil)
-                case .wait: break
+                case .wait: activity?.parked()
                 }
             }
         }
@@ -224,9 +241,10 @@ final class Inbox<Item: Sendable>: Sendable {
             s.flushes += 1
             var receiver: Receiver? = nil
             if let event, !s.closed {
-                if let r = s.receiver { s.receiver = nil; receiver = r } else { s.append(event, measure(event)) }
+                if let r = s.receiver { s.receiver = nil; receiver = r; activity?.resumed() } else { s.append(event, measure(event)) }
             }
             let w = s.senders
+            for _ in w { activity?.resumed() }
             s.senders = []
             return (receiver, w, s.flushes)
         }
@@ -247,6 +265,8 @@ final class Inbox<Item: Sendable>: Sendable {
             s.receiver = nil
             let w = s.senders
             s.senders = []
+            if r != nil { activity?.resumed() }
+            for _ in w { activity?.resumed() }
             return (r, w)
         }
         receiver?.resume(returning: nil)

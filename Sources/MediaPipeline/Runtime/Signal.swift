@@ -12,12 +12,20 @@ import Synchronization
 ///     await signal.wait(since: v)
 /// }
 /// ```
+///
+/// With an ``FlowActivity``, its waiters count as parked while they wait
+/// (the element tasks' signal); without, they do not (the driver's).
 final class Signal: Sendable {
     private struct State {
         var version = 0
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
+    private let activity: FlowActivity?
+
+    init(activity: FlowActivity? = nil) {
+        self.activity = activity
+    }
 
     var version: Int { state.withLock { $0.version } }
 
@@ -25,6 +33,8 @@ final class Signal: Sendable {
     func notify() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.version &+= 1
+            // Counted as running from the moment they leave the list.
+            for _ in s.waiters { activity?.resumed() }
             defer { s.waiters = [] }
             return s.waiters
         }
@@ -39,7 +49,7 @@ final class Signal: Sendable {
                 s.waiters.append(c)
                 return false
             }
-            if now { c.resume() }
+            if now { c.resume() } else { activity?.parked() }
         }
     }
 

@@ -15,6 +15,8 @@ final class WasmElement: Element {
     let name: String
     private var output: StreamFormat?
     private var frameRate = Rational(30, 1)
+    /// A trap in `flush` at a seek, under `on-error=skip|passthrough`: said with the next outputs.
+    private var pendingWarning: String?
 
     init(processor: GuestProcessor, onError: GuestErrorPolicy, name: String) {
         self.processor = processor
@@ -64,6 +66,7 @@ final class WasmElement: Element {
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
+        if let warning = pendingWarning.take() { out.warn(warning) }
         do throws(GuestProcessorError) {
             switch (item, processor.world) {
             case (.video(let frame), .videoFilter):
@@ -81,6 +84,7 @@ final class WasmElement: Element {
     }
 
     func finish(into out: inout Outputs) throws(PipelineError) {
+        if let warning = pendingWarning.take() { out.warn(warning) }
         do throws(GuestProcessorError) {
             switch processor.world {
             case .videoFilter: for frame in try processor.flushVideo() { emit(frame, into: &out) }
@@ -89,6 +93,30 @@ final class WasmElement: Element {
             }
         } catch {
             try recover(from: error, item: nil, into: &out)
+        }
+    }
+
+    /// A flushing seek: the guest's `flush` runs and what it returns is
+    /// dropped (it belongs before the seek), so the guest starts the new
+    /// segment holding nothing (docs/guest-abi.md, "When the host calls each export").
+    /// A trap there fails the pipeline under `on-error=stop`; otherwise the
+    /// instance is replaced (a fresh one holds nothing either) and a warning
+    /// goes out with the next outputs.
+    func flush() throws(PipelineError) {
+        do throws(GuestProcessorError) {
+            switch processor.world {
+            case .videoFilter: _ = try processor.flushVideo()
+            case .audioFilter: _ = try processor.flushAudio()
+            case .encodedTransform: _ = try processor.flushEncoded()
+            }
+        } catch {
+            guard error.kind == .trap, onError != .stop else {
+                throw PipelineError(.failed, error.description, element: name)
+            }
+            pendingWarning = "\(error); flushed at a seek with a fresh instance"
+            do { try processor.restart() } catch {
+                throw PipelineError(.failed, error.description, element: name)
+            }
         }
     }
 
