@@ -96,8 +96,7 @@ struct WasmElementSettings {
         } else {
             problems.append("host-memory: '\(p.string("host-memory") ?? "")' is not a size (bytes, or a number with KiB, MiB or GiB)")
         }
-        let seconds = p.double("time-limit") ?? Double(WasmLimits.defaultTimeLimit.components.seconds)
-        options.limits.timeLimit = seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        options.limits.timeLimit = WasmLimits.timeLimit(seconds: p.double("time-limit") ?? WasmLimits.defaultTimeLimit.inSeconds)
         switch Self.pairs(p.string("props") ?? "") {
         case .success(let pairs): options.properties = pairs
         case .failure(let problem): problems.append(problem.message)

@@ -53,6 +53,25 @@ final class DeadlineWatchdog: @unchecked Sendable {
         return Registration(id: nextID)
     }
 
+    /// Starts the clock of an outermost call with `limit`: sets
+    /// `state.deadline` (imports and waits read it) and registers `expire`
+    /// at it. Without a limit, clears the deadline and registers nothing.
+    func startCall(limit: Duration?, state: InstanceState, expire: @escaping () -> Void) -> Registration? {
+        guard let limit else {
+            state.deadline = nil
+            return nil
+        }
+        let deadline = ContinuousClock.now + limit
+        state.deadline = deadline
+        return register(deadline: deadline, expire: expire)
+    }
+
+    /// Ends the clock ``startCall(limit:state:expire:)`` started.
+    func endCall(_ registration: Registration?, state: InstanceState) {
+        if let registration { cancel(registration) }
+        state.deadline = nil
+    }
+
     /// Ends a registration; its `expire` is not running when this returns.
     func cancel(_ registration: Registration) {
         condition.lock()
@@ -69,15 +88,10 @@ final class DeadlineWatchdog: @unchecked Sendable {
                 entries[id]?.due = now + Self.repeatInterval
             }
             if let next = entries.values.map(\.due).min() {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(next - ContinuousClock.now)))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, (next - ContinuousClock.now).inSeconds)))
             } else {
                 condition.wait()
             }
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let (whole, attoseconds) = duration.components
-        return max(0, Double(whole) + Double(attoseconds) / 1e18)
     }
 }

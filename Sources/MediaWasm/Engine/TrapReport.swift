@@ -30,8 +30,7 @@ public enum TrapReason: Sendable, Hashable, CustomStringConvertible {
     static func seconds(_ duration: Duration) -> String {
         let (whole, attoseconds) = duration.components
         if attoseconds == 0 { return "\(whole) s" }
-        let value = Double(whole) + Double(attoseconds) / 1e18
-        return "\((value * 1000).rounded() / 1000) s"
+        return "\((duration.inSeconds * 1000).rounded() / 1000) s"
     }
 
     public var description: String {

@@ -45,7 +45,7 @@ public struct WasmLimits: Sendable, Hashable {
     /// time spent in host imports included; nil is unlimited.
     /// (Default: ``defaultTimeLimit``.)
     ///
-    /// A call past it traps with ``TrapReason/timeLimit(seconds:)``. On
+    /// A call past it traps with ``TrapReason/timeLimit(_:)``. On
     /// Wasmtime the guest's own code is interrupted (epoch interruption);
     /// on both engines every host import checks it on entry, and waits
     /// (`clock.wait-until`) wake at it.
@@ -101,7 +101,19 @@ extension WasmLimits {
     /// A time limit from seconds (`30`, `0.5`); `0` means none. Nil for anything else.
     public static func timeLimit(seconds text: String) -> Duration?? {
         guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0, value <= 1e9 else { return nil }
-        if value == 0 { return .some(nil) }
-        return .some(.milliseconds(Int64((value * 1000).rounded(.up))))
+        return .some(timeLimit(seconds: value))
+    }
+
+    /// A time limit of `seconds` (0 ... 1e9), rounded up to the millisecond; `0` means none.
+    public static func timeLimit(seconds: Double) -> Duration? {
+        seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded(.up)))
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var inSeconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

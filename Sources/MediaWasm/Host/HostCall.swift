@@ -82,9 +82,11 @@ extension HostFunction {
     /// Runs the function for a guest, with the checks every engine makes
     /// around an import: the guest may not call it from inside a
     /// canonical-ABI callback, nor once the call's time limit has passed.
-    /// Charging the bytes it copied to fuel is the engine's part, after it returns.
+    /// Counts from zero the bytes it copies (`state.work`); charging them to
+    /// fuel is the engine's part, after it returns.
     func serve(_ call: borrowing HostCall) throws {
         let state = call.instance.state
+        state.work.bytes = 0
         if let callback = state.canonicalCallback {
             throw GuestFault.importDuringCallback(callback: callback)
         }

@@ -91,8 +91,7 @@ public enum ClockHost {
             if let deadline {
                 let left = deadline - ContinuousClock.now
                 guard left > .zero else { throw HostLimitExceeded.timeLimit(limit ?? .zero) }
-                let (seconds, attoseconds) = left.components
-                remaining = min(remaining, Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
+                remaining = min(remaining, left.inSeconds * 1e6)
             }
             var pause = timespec(tv_sec: Int(remaining / 1_000_000), tv_nsec: Int(remaining.truncatingRemainder(dividingBy: 1_000_000) * 1000))
             if pause.tv_sec == 0 && pause.tv_nsec < 1000 { pause.tv_nsec = 1000 }

@@ -54,14 +54,21 @@ public final class InstanceState {
     }
 }
 
-/// Counts the bytes the host moves in and out of one instance's memory.
+/// Counts the bytes the host moves in and out of one instance's memory
+/// while it serves an import (``HostFunction/serve(_:)`` resets it).
 final class HostWorkMeter {
     var bytes: UInt64 = 0
 
-    /// Fuel for the bytes counted since the last take (one unit per 64 bytes,
-    /// as bulk memory instructions cost), and resets the count.
-    func takeFuel() -> UInt64 {
-        defer { bytes = 0 }
-        return bytes / 64
+    /// Charges the bytes counted, one unit of fuel per 64 (as bulk memory
+    /// instructions cost), to a call with `budget` (nil: unlimited) whose
+    /// engine has `left()` units left, storing what remains with `set`.
+    /// Throws ``HostLimitExceeded/fuel(budget:)``, leaving none, when there
+    /// is not enough. Resets the count either way.
+    func charge(budget: UInt64?, left: () -> UInt64?, set: (UInt64) -> Void) throws(HostLimitExceeded) {
+        let cost = bytes / 64
+        bytes = 0
+        guard cost > 0, let budget, let left = left() else { return }
+        set(left >= cost ? left - cost : 0)
+        if left < cost { throw .fuel(budget: budget) }
     }
 }

@@ -105,8 +105,7 @@ final class WasmKitInstance: WasmInstance {
         defer {
             depth -= 1
             if outermost {
-                if let watch { DeadlineWatchdog.shared.cancel(watch) }
-                state.deadline = nil
+                DeadlineWatchdog.shared.endCall(watch, state: state)
                 if let budget = limits.fuelPerCall, let left = store.fuel?.remaining {
                     fuelUsedByLastCall = timedOut.load(ordering: .relaxed) ? nil : budget - min(left, budget)
                 }
@@ -129,14 +128,8 @@ final class WasmKitInstance: WasmInstance {
     /// watchdog writes it from its own thread and repeats the write until
     /// the call ends, in case the interpreter's own update overwrote it).
     private func startClock() -> DeadlineWatchdog.Registration? {
-        guard let limit = limits.timeLimit else {
-            state.deadline = nil
-            return nil
-        }
-        let deadline = ContinuousClock.now + limit
-        state.deadline = deadline
         let target = UnsafeStore(store: store)
-        return DeadlineWatchdog.shared.register(deadline: deadline) { [unowned self] in
+        return DeadlineWatchdog.shared.startCall(limit: limits.timeLimit, state: state) { [unowned self] in
             self.timedOut.store(true, ordering: .relaxed)
             target.store.fuel = Fuel(remaining: 0)
         }
@@ -182,7 +175,6 @@ final class WasmKitInstance: WasmInstance {
             let out = UnsafeMutableBufferPointer(rebasing: slots[parameters.count...])
             let call = HostCall(name: function.name, instance: self,
                                 parameters: UnsafeBufferPointer(rebasing: slots[..<parameters.count]), results: out)
-            state.work.bytes = 0
             do {
                 try function.serve(call)
                 try chargeHostWork()
@@ -198,12 +190,7 @@ final class WasmKitInstance: WasmInstance {
     /// Charges the bytes the import copied to the call's fuel; throws
     /// ``HostLimitExceeded/fuel(budget:)`` (leaving none) when there is not enough.
     private func chargeHostWork() throws(HostLimitExceeded) {
-        let cost = state.work.takeFuel()
-        guard cost > 0, let budget = limits.fuelPerCall, let left = store.fuel?.remaining else { return }
-        guard left >= cost else {
-            store.fuel = Fuel(remaining: 0)
-            throw .fuel(budget: budget)
-        }
-        store.fuel = Fuel(remaining: left - cost)
+        try state.work.charge(budget: limits.fuelPerCall, left: { store.fuel?.remaining },
+                              set: { store.fuel = Fuel(remaining: $0) })
     }
 }

@@ -173,8 +173,7 @@ final class WasmtimeInstance: WasmInstance {
         defer {
             depth -= 1
             if outermost {
-                if let watch { DeadlineWatchdog.shared.cancel(watch) }
-                state.deadline = nil
+                DeadlineWatchdog.shared.endCall(watch, state: state)
                 library.contextSetEpochDeadline(context, Self.noEpochDeadline)
                 if let budget = limits.fuelPerCall {
                     var left: UInt64 = 0
@@ -219,16 +218,9 @@ final class WasmtimeInstance: WasmInstance {
     /// ``epochCallback``, which traps once this call's deadline has passed.
     private func startClock() -> DeadlineWatchdog.Registration? {
         timedOut = false
-        guard let limit = limits.timeLimit else {
-            state.deadline = nil
-            library.contextSetEpochDeadline(context, Self.noEpochDeadline)
-            return nil
-        }
-        let deadline = ContinuousClock.now + limit
-        state.deadline = deadline
-        library.contextSetEpochDeadline(context, 1)
+        library.contextSetEpochDeadline(context, limits.timeLimit == nil ? Self.noEpochDeadline : 1)
         let engine = engine
-        return DeadlineWatchdog.shared.register(deadline: deadline) {
+        return DeadlineWatchdog.shared.startCall(limit: limits.timeLimit, state: state) {
             engine.library.engineIncrementEpoch(engine.pointer)
         }
     }
@@ -323,7 +315,6 @@ final class WasmtimeInstance: WasmInstance {
             let out = UnsafeMutableBufferPointer(rebasing: slots[parameterTypes.count...])
             let call = HostCall(name: function.name, instance: self,
                                 parameters: UnsafeBufferPointer(rebasing: slots[..<parameterTypes.count]), results: out)
-            state.work.bytes = 0
             do {
                 try function.serve(call)
                 try chargeHostWork()
@@ -344,13 +335,13 @@ extension WasmtimeInstance {
     /// Charges the bytes the import copied to the call's fuel; throws
     /// ``HostLimitExceeded/fuel(budget:)`` (leaving none) when there is not enough.
     fileprivate func chargeHostWork() throws(HostLimitExceeded) {
-        let cost = state.work.takeFuel()
-        guard cost > 0, let budget = limits.fuelPerCall else { return }
-        var left: UInt64 = 0
-        if let error = library.contextGetFuel(context, &left) { _ = library.consume(error: error); return }
-        let remaining = left >= cost ? left - cost : 0
-        if let error = library.contextSetFuel(context, remaining) { _ = library.consume(error: error) }
-        if left < cost { throw .fuel(budget: budget) }
+        try state.work.charge(budget: limits.fuelPerCall, left: { () -> UInt64? in
+            var left: UInt64 = 0
+            if let error = library.contextGetFuel(context, &left) { _ = library.consume(error: error); return nil }
+            return left
+        }, set: { remaining in
+            if let error = library.contextSetFuel(context, remaining) { _ = library.consume(error: error) }
+        })
     }
 }
 
