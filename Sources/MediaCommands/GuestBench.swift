@@ -30,7 +30,7 @@ struct GuestBench: AsyncParsableCommand {
             """)
 
     @Option(help: "Directory holding PassThrough.wasm and Grayscale.wasm.") var guests = ".build/guests"
-    @Option(help: "Engines to measure: all (wasmtime and wasmkit), wasmtime or wasmkit.") var engine = "all"
+    @Option(help: "Engines to measure (all: wasmtime and wasmkit).") var engine: EngineSelection = .all
     @Option(help: "Frames per run on Wasmtime and in native Swift.") var frames = 30
     @Option(help: "Frames per run of Grayscale on WasmKit (an interpreter: about 0.1-1 s a frame).") var wasmkitFrames = 2
     @Option(help: "Runs of each per-frame measurement.") var runs = 5
@@ -41,12 +41,7 @@ struct GuestBench: AsyncParsableCommand {
     @Option(help: "Frame height.") var height = 1080
 
     func run() async throws {
-        let engines: [String]
-        switch engine {
-        case "all": engines = ["wasmtime", "wasmkit"]
-        case "wasmtime", "wasmkit": engines = [engine]
-        default: throw ValidationError("--engine: all, wasmtime or wasmkit")
-        }
+        let engines = engine.engines
         let grayPath = guests + "/Grayscale.wasm", passPath = guests + "/PassThrough.wasm"
         let grayBytes = try Self.load(grayPath)
         let size = "\(width)x\(height) RGBA"

@@ -17,8 +17,9 @@ struct Transcode: AsyncParsableCommand {
 
     @Argument(help: "Input file or URL.") var input: String
     @Argument(help: "Output file (.mp4, .mkv, .webm, .ts).") var output: String
-    @Option(help: "h264, hevc, av1 or vp9.") var videoCodec: String = "h264"
-    @Option(help: "aac, opus, mp3 or flac.") var audioCodec: String = "aac"
+    @Option(help: "The video codec.") var videoCodec: VideoCodec = .h264
+    @Option(help: "The audio codec.") var audioCodec: AudioCodec = .aac
+    @Option(help: "The container (default: from OUT's extension).") var container: ContainerFormat?
     @Option(help: "Output width in pixels (with --height).") var width: Int?
     @Option(help: "Output height in pixels (with --width).") var height: Int?
     @Option(help: "Video bits per second (default: the codec's default quality).") var videoBitrate: Int?
@@ -28,21 +29,22 @@ struct Transcode: AsyncParsableCommand {
 
     func validate() throws {
         var problems: [String] = []
-        if VideoCodec(rawValue: videoCodec) == nil { problems.append("--video-codec '\(videoCodec)' is not one of h264, hevc, av1, vp9") }
-        if AudioCodec(rawValue: audioCodec) == nil { problems.append("--audio-codec '\(audioCodec)' is not one of aac, opus, mp3, flac") }
         if (width == nil) != (height == nil) { problems.append("--width and --height go together") }
         if let w = width, w <= 0 { problems.append("--width \(w) must be positive") }
         if let h = height, h <= 0 { problems.append("--height \(h) must be positive") }
         if let b = videoBitrate, b <= 0 { problems.append("--video-bitrate \(b) must be positive") }
         if let b = audioBitrate, b <= 0 { problems.append("--audio-bitrate \(b) must be positive") }
-        if ContainerFormat(path: output) == nil { problems.append("cannot tell the container from '\(output)': use .mp4, .mkv, .webm or .ts") }
+        if container == nil, ContainerFormat(path: output) == nil {
+            problems.append("cannot tell the container from '\(output)': use .mp4, .mkv, .webm or .ts, or --container")
+        }
         if !problems.isEmpty { throw ValidationError(problems.joined(separator: "\n")) }
     }
 
     func run() async throws {
         var options = TranscodeOptions()
-        options.videoCodec = VideoCodec(rawValue: videoCodec)!
-        options.audioCodec = AudioCodec(rawValue: audioCodec)!
+        options.videoCodec = videoCodec
+        options.audioCodec = audioCodec
+        options.container = container
         options.width = width
         options.height = height
         options.videoBitrate = videoBitrate
@@ -96,26 +98,5 @@ struct Transcode: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode.failure
         }
-    }
-}
-
-/// Turns Ctrl-C into a call to `handler` (once); a second Ctrl-C exits at once.
-final class InterruptHandler: @unchecked Sendable {
-    private let source: any DispatchSourceSignal
-    init(_ handler: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        var fired = false
-        source.setEventHandler {
-            if fired { exit(130) }
-            fired = true
-            handler()
-        }
-        source.resume()
-    }
-    /// Restores the default Ctrl-C behaviour.
-    func remove() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
     }
 }

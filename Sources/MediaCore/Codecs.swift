@@ -52,13 +52,31 @@ public struct VideoEncoderConfig: Sendable, Hashable {
     /// to real-time use: libx264 `veryfast`, libx265 `ultrafast`, libvpx
     /// realtime, SVT-AV1 preset 10, libaom cpu-used 8.
     public var preset: String?
+    /// Encoder tuning where the implementation has named tunings (libx264:
+    /// `zerolatency`, `fastdecode`, `stillimage`, `film`...; libx265:
+    /// `zerolatency`, `fastdecode`, `grain`...); several join with `,`.
+    /// nil leaves the encoder's default.
+    public var tune: String?
+    /// Profile name (`baseline`, `main`, `high` for H.264; `main`, `main10`
+    /// for HEVC); nil leaves the encoder's choice.
+    public var profile: String?
+    /// Constant quantizer (QP) for every frame; overrides `bitrate`. nil for none.
+    public var quantizer: Int?
+    /// Constant quality (libx264/libx265 CRF, libvpx/libaom CRF; lower is
+    /// better); overrides `bitrate`. nil for none.
+    public var quality: Int?
     /// Hardware or software first (WebCodecs' `hardwareAcceleration`).
     public var hardwareAcceleration: HardwareAcceleration
 
     public init(codec: VideoCodec, width: Int, height: Int, bitrate: Int? = nil, framerate: Int = 30,
                 sourceWidth: Int? = nil, sourceHeight: Int? = nil, keyframeInterval: Int? = nil,
-                preset: String? = nil, hardwareAcceleration: HardwareAcceleration = .noPreference) {
+                preset: String? = nil, tune: String? = nil, profile: String? = nil, quantizer: Int? = nil, quality: Int? = nil,
+                hardwareAcceleration: HardwareAcceleration = .noPreference) {
         self.hardwareAcceleration = hardwareAcceleration
+        self.tune = tune
+        self.profile = profile
+        self.quantizer = quantizer
+        self.quality = quality
         self.codec = codec
         self.width = width
         self.height = height

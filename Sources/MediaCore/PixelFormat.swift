@@ -12,15 +12,14 @@ public enum PixelFormat: String, Sendable, CaseIterable, Hashable, Codable {
     /// The name used by the WIT interface and on the command line.
     public var witName: String { rawValue }
 
-    /// Parses a WIT name (`rgba8888`) or a common alias (`rgba`, `i420`).
+    /// Other names, lowercased: GStreamer's (`RGBA`, `BGRA`, `I420`) and FFmpeg's.
+    public static let aliases: [String: PixelFormat] = ["rgba": .rgba8888, "bgra": .bgra8888, "i420": .yuv420p]
+
+    /// Parses a WIT name (`rgba8888`) or an alias (`rgba`, `I420`), in any case.
     public init?(name: String) {
-        switch name.lowercased() {
-        case "rgba8888", "rgba": self = .rgba8888
-        case "bgra8888", "bgra": self = .bgra8888
-        case "yuv420p", "i420": self = .yuv420p
-        case "nv12": self = .nv12
-        default: return nil
-        }
+        let lower = name.lowercased()
+        guard let format = PixelFormat(rawValue: lower) ?? Self.aliases[lower] else { return nil }
+        self = format
     }
 
     /// True when chroma is subsampled 2x2 (both YUV formats).

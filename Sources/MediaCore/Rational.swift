@@ -15,6 +15,15 @@ public struct Rational: Sendable, Hashable, Codable, CustomStringConvertible {
     public var doubleValue: Double { Double(num) / Double(den) }
     public var inverted: Rational { Rational(den, num) }
     public var description: String { "\(num)/\(den)" }
+
+    /// The same value with numerator and denominator divided by their
+    /// greatest common divisor (60/2 is 30/1); 0/d is 0/1.
+    public var reduced: Rational {
+        var a = num.magnitude, b = den.magnitude
+        while b != 0 { (a, b) = (b, a % b) }
+        guard a > 1 else { return num == 0 ? Rational(0, 1) : self }
+        return Rational(num / Int64(a), den / Int64(a))
+    }
 }
 
 /// Exact conversions between stream ticks and microseconds.

@@ -7,13 +7,17 @@ public enum SampleFormat: String, Sendable, CaseIterable, Hashable, Codable {
 
     public var witName: String { rawValue }
 
-    /// Parses a WIT name (`f32-planar`) or an FFmpeg-style alias (`fltp`, `s16`).
+    /// Other names, lowercased: FFmpeg's (`fltp`, `s16`) and GStreamer's
+    /// (`F32LE`, `S16LE`: the sample type; how channels are laid out is this
+    /// host's choice, so `F32LE` is `f32-planar`).
+    public static let aliases: [String: SampleFormat] = ["fltp": .f32Planar, "f32p": .f32Planar, "f32le": .f32Planar,
+                                                         "s16": .s16Interleaved, "s16le": .s16Interleaved]
+
+    /// Parses a WIT name (`f32-planar`) or an alias (`fltp`, `S16LE`), in any case.
     public init?(name: String) {
-        switch name.lowercased() {
-        case "f32-planar", "fltp", "f32p": self = .f32Planar
-        case "s16-interleaved", "s16": self = .s16Interleaved
-        default: return nil
-        }
+        let lower = name.lowercased()
+        guard let format = SampleFormat(rawValue: lower) ?? Self.aliases[lower] else { return nil }
+        self = format
     }
 
     public var bytesPerSample: Int {

@@ -14,7 +14,10 @@ public import MediaCore
 /// Matroska/WebM and MPEG-TS are streamable by nature.
 /// Not thread-safe.
 public final class Muxer {
-    public let format: ContainerFormat
+    /// The container, or nil for an elementary stream (``init(elementaryStreamOf:)``).
+    public let format: ContainerFormat?
+    /// What errors call the output: the container's WIT name, or FFmpeg's muxer name.
+    private let label: String
     /// The output file, or nil when writing to memory (``takeOutputBytes()``).
     public let path: String?
 
@@ -56,16 +59,49 @@ public final class Muxer {
         try self.init(format: format, path: nil, memory: true, seekable: true)
     }
 
-    private init(format: ContainerFormat, path: String?, memory: Bool, seekable: Bool = false) throws(MediaError) {
+    /// A muxer writing one stream of `codecName` in the codec's own file
+    /// format, into memory as positioned writes (``takeOutputWrites()``):
+    /// MP3 and FLAC files, AAC in ADTS, Opus in Ogg, H.264 and HEVC in
+    /// Annex B, AV1 as an OBU stream, VP9 in IVF. Add one track.
+    /// - Throws: `unsupported` for a codec with no such format.
+    public convenience init(elementaryStreamOf codecName: String) throws(MediaError) {
+        guard let name = Self.elementaryFormatName(codecName) else {
+            throw MediaError(.unsupported, operation: "create muxer",
+                             message: "no elementary stream file format for \(codecName) (put it in a container: mux)", codec: codecName)
+        }
+        try self.init(format: nil, ffmpegName: name, path: nil, memory: true, seekable: true)
+    }
+
+    /// FFmpeg's muxer for a file holding only a stream of `codecName`, if there is one.
+    public static func elementaryFormatName(_ codecName: String) -> String? {
+        switch codecName {
+        case "mp3": "mp3"
+        case "flac": "flac"
+        case "aac": "adts"
+        case "opus": "ogg"
+        case "h264": "h264"
+        case "hevc": "hevc"
+        case "av1": "obu"
+        case "vp9", "vp8": "ivf"
+        default: nil
+        }
+    }
+
+    private convenience init(format: ContainerFormat, path: String?, memory: Bool, seekable: Bool = false) throws(MediaError) {
+        try self.init(format: format, ffmpegName: Self.ffmpegName(format), path: path, memory: memory, seekable: seekable)
+    }
+
+    private init(format: ContainerFormat?, ffmpegName: String, path: String?, memory: Bool, seekable: Bool) throws(MediaError) {
         _ = LibavSetup.once
         self.format = format
+        self.label = format?.witName ?? ffmpegName
         self.path = path
         self.seekableMemory = seekable
         self.packet = try AVPacketBox()
         var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
-        let ret = avformat_alloc_output_context2(&ctx, nil, Self.ffmpegName(format), path)
+        let ret = avformat_alloc_output_context2(&ctx, nil, ffmpegName, path)
         guard ret >= 0, let ctx else {
-            throw .libav(ret, operation: "create muxer", container: format.witName, file: path)
+            throw .libav(ret, operation: "create muxer", container: label, file: path)
         }
         context = ctx
         if memory && seekable {
@@ -109,7 +145,7 @@ public final class Muxer {
             guard r >= 0 else {
                 avformat_free_context(ctx)
                 context = nil
-                throw .libav(r, operation: "open output file", container: format.witName, file: path)
+                throw .libav(r, operation: "open output file", container: label, file: path)
             }
         }
     }
@@ -136,23 +172,23 @@ public final class Muxer {
     public func addTrack(_ info: TrackInfo) throws(MediaError) {
         guard let ctx = context, !headerWritten else {
             throw MediaError(.invalidState, operation: "add track", message: "tracks must be added before the first chunk is written",
-                             container: format.witName, file: path, track: info.id)
+                             container: label, file: path, track: info.id)
         }
         guard tracks[info.id] == nil else {
             throw MediaError(.invalidArgument, operation: "add track", message: "track id \(info.id) is already in use",
-                             container: format.witName, file: path, track: info.id)
+                             container: label, file: path, track: info.id)
         }
         guard let codecID = info.parameters.avCodecID else {
             throw MediaError(.unsupported, operation: "add track", message: "FFmpeg does not know codec '\(info.parameters.codecName)'",
-                             codec: info.parameters.codecName, container: format.witName, file: path, track: info.id)
+                             codec: info.parameters.codecName, container: label, file: path, track: info.id)
         }
         if avformat_query_codec(ctx.pointee.oformat, codecID, FF_COMPLIANCE_NORMAL) == 0 {
             throw MediaError(.unsupported, operation: "add track",
-                             message: "\(format.witName) cannot carry \(info.parameters.codecName)",
-                             codec: info.parameters.codecName, container: format.witName, file: path, track: info.id)
+                             message: "\(label) cannot carry \(info.parameters.codecName)",
+                             codec: info.parameters.codecName, container: label, file: path, track: info.id)
         }
         guard let stream = avformat_new_stream(ctx, nil) else {
-            throw MediaError(.failed, operation: "add track", message: "out of memory", container: format.witName)
+            throw MediaError(.failed, operation: "add track", message: "out of memory", container: label)
         }
         try info.parameters.fill(stream.pointee.codecpar)
         let p = info.parameters
@@ -174,17 +210,17 @@ public final class Muxer {
     ///   decode timestamp does not increase; `io` when the output fails.
     public func writeChunk(trackId: Int, _ chunk: EncodedChunk) throws(MediaError) {
         guard let ctx = context, !finalized else {
-            throw MediaError(.invalidState, operation: "write chunk", message: "the muxer is finalized", container: format.witName, file: path, track: trackId)
+            throw MediaError(.invalidState, operation: "write chunk", message: "the muxer is finalized", container: label, file: path, track: trackId)
         }
         guard var track = tracks[trackId] else {
             throw MediaError(.notFound, operation: "write chunk", message: "no track with id \(trackId); add it first",
-                             container: format.witName, file: path, track: trackId)
+                             container: label, file: path, track: trackId)
         }
         let dts = chunk.decodeTimestampUs ?? chunk.timestampUs
         if let last = track.lastDtsUs, dts <= last {
             throw MediaError(.invalidArgument, operation: "write chunk",
                              message: "decode timestamp \(dts) µs is not after the previous chunk's \(last) µs",
-                             container: format.witName, file: path, track: trackId)
+                             container: label, file: path, track: trackId)
         }
         if !headerWritten { try writeHeader(ctx) }
         var filled = chunk
@@ -195,7 +231,7 @@ public final class Muxer {
         let ret = av_interleaved_write_frame(ctx, packet.pointer)
         av_packet_unref(packet.pointer)
         guard ret >= 0 else {
-            throw .libav(ret, operation: "write chunk at \(chunk.timestampUs) µs", container: format.witName, file: path, track: trackId)
+            throw .libav(ret, operation: "write chunk at \(chunk.timestampUs) µs", container: label, file: path, track: trackId)
         }
         track.lastDtsUs = dts
         tracks[trackId] = track
@@ -239,12 +275,12 @@ public final class Muxer {
         if !headerWritten { try writeHeader(ctx) }
         let ret = av_write_trailer(ctx)
         if io == nil { avio_closep(&ctx.pointee.pb) } else if let pb = ctx.pointee.pb { avio_flush(pb) }
-        guard ret >= 0 else { throw .libav(ret, operation: "finalize", container: format.witName, file: path) }
+        guard ret >= 0 else { throw .libav(ret, operation: "finalize", container: label, file: path) }
     }
 
     private func writeHeader(_ ctx: UnsafeMutablePointer<AVFormatContext>) throws(MediaError) {
         guard !tracks.isEmpty else {
-            throw MediaError(.invalidState, operation: "write header", message: "no tracks were added", container: format.witName, file: path)
+            throw MediaError(.invalidState, operation: "write header", message: "no tracks were added", container: label, file: path)
         }
         var options: [String: String] = [:]
         // Fragments start only at keyframes: cutting by duration too would let a
@@ -255,7 +291,7 @@ public final class Muxer {
         var dict = makeDictionary(options)
         defer { av_dict_free(&dict) }
         let ret = avformat_write_header(ctx, &dict)
-        guard ret >= 0 else { throw .libav(ret, operation: "write header", container: format.witName, file: path) }
+        guard ret >= 0 else { throw .libav(ret, operation: "write header", container: label, file: path) }
         headerWritten = true
     }
 }

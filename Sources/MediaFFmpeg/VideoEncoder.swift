@@ -207,7 +207,7 @@ public final class VideoEncoder {
         ctx.pointee.time_base = Rational.microseconds.av
         ctx.pointee.framerate = AVRational(num: Int32(config.framerate), den: 1)
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        if let bitrate = config.bitrate { ctx.pointee.bit_rate = Int64(bitrate) }
+        if let bitrate = config.bitrate, config.quantizer == nil, config.quality == nil { ctx.pointee.bit_rate = Int64(bitrate) }
         if let kf = config.keyframeInterval { ctx.pointee.gop_size = Int32(kf) }
         let threads = min(max(0, threadCount), 64)
         ctx.pointee.thread_count = Int32(threads)
@@ -217,26 +217,37 @@ public final class VideoEncoder {
         case "libx264":
             options["preset"] = config.preset ?? "veryfast"
             options["forced-idr"] = "1"
+            if let tune = config.tune { options["tune"] = tune }
+            if let profile = config.profile { options["profile"] = profile }
+            if let qp = config.quantizer { options["qp"] = String(qp) }
+            if let crf = config.quality { options["crf"] = String(crf) }
         case "libx265":
             options["preset"] = config.preset ?? "ultrafast"
             options["forced-idr"] = "1"
             // libx265 ignores thread_count: its own pool and frame threads.
             options["x265-params"] = "log-level=error" + (threads > 0 ? ":pools=\(threads):frame-threads=\(min(threads, 2))" : "")
+            if let tune = config.tune { options["tune"] = tune }
+            if let profile = config.profile { options["profile"] = profile }
+            if let qp = config.quantizer { options["x265-params"]! += ":qp=\(qp)" }
+            if let crf = config.quality { options["crf"] = String(crf) }
         case "libvpx-vp9":
             options["deadline"] = "realtime"
             options["cpu-used"] = "8"
             options["row-mt"] = "1"
-            if config.bitrate == nil { options["crf"] = "32"; ctx.pointee.bit_rate = 0 }
+            if let q = config.quality ?? config.quantizer { options["crf"] = String(q); ctx.pointee.bit_rate = 0 }
+            else if config.bitrate == nil { options["crf"] = "32"; ctx.pointee.bit_rate = 0 }
         case "libsvtav1":
             options["preset"] = config.preset ?? "10"
             // SVT-AV1 ignores thread_count. Its `lp` (logical processors) starts
             // about 45 threads per unit here (23 at lp=1): any limit gets lp=1.
             if threads > 0 { options["svtav1-params"] = "lp=1" }
+            if let q = config.quality ?? config.quantizer { options["crf"] = String(q) }
         case "libaom-av1":
             options["cpu-used"] = "8"
             options["usage"] = "realtime"
             options["row-mt"] = "1"
-            if config.bitrate == nil { options["crf"] = "32" }
+            if let q = config.quality ?? config.quantizer { options["crf"] = String(q) }
+            else if config.bitrate == nil { options["crf"] = "32" }
         default:
             break
         }

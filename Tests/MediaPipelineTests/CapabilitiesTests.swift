@@ -58,9 +58,21 @@ import MediaTestWatchdog
     /// A live source under another name gives the pipeline a clock.
     @Test func aLiveSourceByAnyNameGivesAClock() throws {
         var registry = ElementRegistry.standard
-        registry.register(BuiltinFactory(name: "camera", summary: "a pretend camera", padTemplates: [PadTemplate("src", .source, kinds: [.rawVideo])],
-                                         properties: [], example: "", maker: { _, _ in VideoTestSrc(Properties([:], schema: [])) },
-                                         capabilities: .liveSource))
+        registry.register(PretendCamera())
         #expect(try Pipeline(launch: "camera ! fakesink", registry: registry).clock != nil)
+    }
+}
+
+/// A live source under another name: `videotestsrc`'s element, declared live.
+private struct PretendCamera: RunnableElementFactory {
+    let name = "camera"
+    let summary = "a pretend camera"
+    let padTemplates: [PadTemplate] = [.src([.rawVideo])]
+    let properties: [PropertySchema] = []
+    let example = ""
+    var capabilities: ElementCapabilities { .liveSource }
+
+    func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
+        try VideoTestSrc.factory.make([:], context: context)
     }
 }

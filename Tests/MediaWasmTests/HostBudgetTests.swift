@@ -3,6 +3,7 @@ import Testing
 import MediaCore
 @testable import MediaFFmpeg
 @testable import MediaWasm
+import MediaTestWatchdog
 
 /// The host budget (``HostBudget``) against the attacks of the security
 /// review: each test is the attacker's guest, in WAT, with a small
@@ -11,7 +12,7 @@ import MediaCore
 /// bounded: by the budget's own accounting, and by the process's resident
 /// memory (`/proc/self/statm`, with a generous bound since other suites run
 /// beside this one).
-@Suite(.serialized) struct HostBudgetTests {
+@Suite(.serialized, .watchdog) struct HostBudgetTests {
     static let codec = "wasi:media/codec@0.1.0-draft"
     static let container = "wasi:media/container@0.1.0-draft"
     static let mixer = "wasi:media/audio-mixer@0.1.0-draft"

@@ -1,9 +1,9 @@
-/// What the runtime must know about an element to run it, declared by its
-/// factory: the runtime never guesses from an element's name or reads its
-/// properties. A factory declares what every instance does in
-/// ``ElementFactory/capabilities``; one whose settings decide it (a
+/// What the runtime and the checker must know about an element to run it,
+/// declared by its factory: neither guesses from an element's name or reads
+/// its properties. A factory declares what any element of its kind may do
+/// in ``ElementFactory/capabilities``; one whose settings decide it (a
 /// source with `is-live=true`, a sink with `sync=false`) answers per
-/// instance in ``ElementFactory/capabilities(for:)``.
+/// element in ``ElementFactory/capabilities(for:)``.
 public struct ElementCapabilities: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
 
@@ -24,15 +24,22 @@ public struct ElementCapabilities: OptionSet, Sendable, Hashable {
     /// when the pipeline has one (offline pipelines have none and run as
     /// fast as they can).
     public static let syncsToClock = ElementCapabilities(rawValue: 1 << 2)
+
+    /// Its output has the kind of its input (queue, tee, identity,
+    /// capsfilter): the checker looks past it to pick an upstream pad.
+    public static let passesKindThrough = ElementCapabilities(rawValue: 1 << 3)
 }
 
 extension ElementFactory {
     /// None by default.
     public var capabilities: ElementCapabilities { [] }
 
-    /// By default what every instance does (``capabilities``).
+    /// By default what every element of the kind does (``capabilities``).
     public func capabilities(for properties: [String: PropertyValue]) -> ElementCapabilities { capabilities }
 
-    /// By default a link's bound: ``Pipeline/defaultInboxCapacity`` items, nothing dropped.
+    /// By default a link's bound: two items, nothing dropped.
     public func inputQueueLimits(for properties: [String: PropertyValue]) -> InputQueueLimits { .link }
+
+    /// By default none.
+    public func inputCaps(for properties: [String: PropertyValue]) -> Caps? { nil }
 }

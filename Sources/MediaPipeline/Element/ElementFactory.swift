@@ -20,12 +20,18 @@ public protocol ElementFactory: Sendable {
     /// True for elements that read a file themselves when the element upstream
     /// offers one (a demuxer after `filesrc`: pull mode, so it can seek).
     var pullsFiles: Bool { get }
-    /// What every instance does that the runtime must know (see ``ElementCapabilities``).
+    /// What any element of this kind may do (a source that can be live, a
+    /// queue, a sink that syncs); none unless declared (see ``ElementCapabilities``).
     var capabilities: ElementCapabilities { get }
-    /// What an instance with these settings does (by default ``capabilities``).
+    /// What one element with these settings does: ``capabilities`` less
+    /// those its settings turn off (`is-live=false`, `sync=false`).
     func capabilities(for properties: [String: PropertyValue]) -> ElementCapabilities
     /// A ``ElementCapabilities/threadBoundary`` element's input limits for these settings.
     func inputQueueLimits(for properties: [String: PropertyValue]) -> InputQueueLimits
+    /// Caps the element imposes on its input (`capsfilter caps=`): the
+    /// checker adds them to the link into its sink pad, so upstream
+    /// negotiates to them. nil for none.
+    func inputCaps(for properties: [String: PropertyValue]) -> Caps?
 }
 
 extension ElementFactory {
@@ -41,6 +47,10 @@ extension ElementFactory {
 /// once built; registration happens before sharing.
 public struct ElementRegistry: Sendable {
     private var factories: [String: any ElementFactory] = [:]
+    /// Families of names standing for one alias (`avdec_` + anything).
+    private var families: [(prefix: String, alias: ElementAlias)] = []
+    /// GStreamer names with no counterpart here, and what comes closest.
+    private var missing: [String: String] = [:]
 
     public init(_ factories: [any ElementFactory] = []) {
         for f in factories { register(f) }
@@ -50,13 +60,44 @@ public struct ElementRegistry: Sendable {
         factories[factory.name] = factory
     }
 
-    public func factory(named name: String) -> (any ElementFactory)? { factories[name] }
+    /// Makes every name starting with `prefix` (`avdec_h264`, `avdec_aac`...) stand for `alias`.
+    public mutating func register(family prefix: String, _ alias: ElementAlias) {
+        families.append((prefix, alias))
+    }
+
+    /// Records that GStreamer's `name` has no counterpart here and which of ours comes closest.
+    public mutating func register(missing name: String, closest: String) {
+        missing[name] = closest
+    }
+
+    /// The factory called `name`: an element, an alias, or a member of an alias family.
+    public func factory(named name: String) -> (any ElementFactory)? {
+        if let f = factories[name] { return f }
+        guard let family = families.first(where: { name.hasPrefix($0.prefix) && name.count > $0.prefix.count }) else { return nil }
+        return family.alias.named(name)
+    }
 
     public var names: [String] { factories.keys.sorted() }
+
+    /// The aliases registered by name, sorted by name.
+    public var aliases: [ElementAlias] { names.compactMap { factories[$0] as? ElementAlias } }
+
+    /// What comes closest to GStreamer's `name` when this host has no counterpart, if known.
+    public func closest(toMissing name: String) -> String? { missing[name] }
 
     /// Registered names close to `name` (edit distance at most 2), for "did you mean".
     public func suggestions(for name: String) -> [String] {
         names.filter { editDistance($0, name) <= 2 }
+    }
+
+    /// Why there is no element called `name`: what comes closest, or names
+    /// that are spelled alike.
+    public func unknownFactoryMessage(_ name: String) -> String {
+        if let closest = missing[name] {
+            return "no element called '\(name)': this host has no counterpart of GStreamer's \(name); closest here: \(closest)"
+        }
+        let hints = suggestions(for: name)
+        return "no element called '\(name)'" + (hints.isEmpty ? "" : "; did you mean \(hints.map { "'\($0)'" }.joined(separator: " or "))?")
     }
 }
 

@@ -16,6 +16,7 @@ public enum StreamKind: String, Sendable, Hashable, CaseIterable, CustomStringCo
         case "video/x-raw": self = .rawVideo
         case "audio/x-raw": self = .rawAudio
         case "application/x-container", "application/octet-stream": self = .bytes
+        case "audio/mpeg": self = .encodedAudio    // GStreamer's name for AAC (mpegversion=4) and MP3 (mpegversion=1)
         default:
             if mediaType.hasPrefix("video/x-") { self = .encodedVideo }
             else if mediaType.hasPrefix("audio/x-") { self = .encodedAudio }

@@ -47,6 +47,23 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
         ([mediaType] + fields.map { "\($0.name)=\($0.value)" }).joined(separator: ",")
     }
 
+    /// Caps that ask for both these and `other`'s fields: same media type,
+    /// fields of both, or why they cannot be combined.
+    public func merged(with other: Caps) -> Result<Caps, PropertyProblem> {
+        guard mediaType == other.mediaType else {
+            return .failure(PropertyProblem(message: "media types \(mediaType) and \(other.mediaType) differ"))
+        }
+        var out = self
+        for field in other.fields {
+            if let mine = self[field.name] {
+                if mine != field.value { return .failure(PropertyProblem(message: "\(field.name) is \(mine) in one and \(field.value) in the other")) }
+            } else {
+                out.fields.append(field)
+            }
+        }
+        return .success(out)
+    }
+
     /// Parses the launch-line spelling.
     /// - Throws: ``GraphError`` with one issue per malformed piece (columns relative to `text`).
     public init(parsing text: String) throws(GraphError) {
@@ -84,6 +101,10 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
             } else if ch == "\"" || ch == "'" {
                 quote = ch
                 quotedPiece = true
+            } else if ch == "\\" && i + 1 < chars.count {
+                current.append(chars[i + 1])    // a shell escape pasted as written: `\(string\)`
+                i += 2
+                continue
             } else if ch == "," {
                 pieces.append((current, startColumn + pieceStart, quotedPiece))
                 current = []
@@ -98,7 +119,7 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
             issues.append(GraphIssue(.unterminatedQuote, "caps have an unterminated quote", SourceRange(column: startColumn, length: chars.count)))
         }
         pieces.append((current, startColumn + pieceStart, quotedPiece))
-        let mediaType = String(pieces[0].text)
+        let mediaType = String(pieces[0].text).trimmingWhitespace
         if mediaType.split(separator: "/").count != 2 || mediaType.hasSuffix("/") {
             issues.append(GraphIssue(.badCaps, "'\(mediaType)' is not a media type (like video/x-raw)", SourceRange(column: pieces[0].column, length: mediaType.count)))
         }
@@ -110,8 +131,12 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
                 issues.append(GraphIssue(.badCaps, "caps field '\(text)' is not name=value", range))
                 continue
             }
-            let name = String(text[..<eq])
-            var raw = String(text[text.index(after: eq)...])
+            let name = String(text[..<eq]).trimmingWhitespace
+            var raw = String(text[text.index(after: eq)...]).trimmingWhitespace
+            if !piece.quoted, let open = raw.first, open == "{" || open == "[" {
+                issues.append(GraphIssue(.badCaps, "caps field '\(name)': lists and ranges (\(open == "{" ? "{a, b}" : "[min, max]")) are not supported; give one value", range))
+                continue
+            }
             if fields.contains(where: { $0.name == name }) {
                 issues.append(GraphIssue(.badCaps, "caps field '\(name)' appears twice", range))
             }
@@ -127,19 +152,31 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
                 else if let (n, d) = parseFraction(raw) { fields.append(Field(name, .fraction(n, d))) }
                 else if raw.isEmpty { issues.append(GraphIssue(.badCaps, "caps field '\(name)' has no value", range)) }
                 else { fields.append(Field(name, .string(raw))) }
-            case "int", "i":
+            case "int", "i", "uint", "u", "gint", "guint", "int64", "gint64", "uint64", "guint64":
                 if let v = Int(raw) { fields.append(Field(name, .int(v))) }
                 else { issues.append(GraphIssue(.badCaps, "caps field '\(name)': '\(raw)' is not an integer", range)) }
-            case "fraction":
+            case "bitmask", "flags":
+                let hex = raw.lowercased().hasPrefix("0x") ? String(raw.dropFirst(2)) : nil
+                if let v = hex.flatMap({ Int($0, radix: 16) }) ?? Int(raw) { fields.append(Field(name, .int(v))) }
+                else { issues.append(GraphIssue(.badCaps, "caps field '\(name)': '\(raw)' is not a bitmask (like 0x3)", range)) }
+            case "fraction", "GstFraction":
                 if let (n, d) = parseFraction(raw) { fields.append(Field(name, .fraction(n, d))) }
+                else if let n = Int(raw) { fields.append(Field(name, .fraction(n, 1))) }
                 else { issues.append(GraphIssue(.badCaps, "caps field '\(name)': '\(raw)' is not a fraction like 30/1", range)) }
-            case "string", "s":
+            case "string", "s", "str", "gchararray":
                 fields.append(Field(name, .string(raw)))
             case let other?:
-                issues.append(GraphIssue(.badCaps, "caps field '\(name)': unknown type '(\(other))'; use (int), (fraction) or (string)", range))
+                issues.append(GraphIssue(.badCaps, "caps field '\(name)': unknown type '(\(other))'; use (int), (uint), (bitmask), (fraction) or (string)", range))
             }
         }
         return Caps(mediaType: mediaType, fields: fields)
+    }
+}
+
+extension String {
+    /// The string without spaces or tabs at either end.
+    var trimmingWhitespace: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }
 

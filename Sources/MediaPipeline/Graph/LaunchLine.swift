@@ -51,6 +51,13 @@ public enum LaunchLine {
                     }
                     continue
                 }
+                // Outside quotes `\` takes the next character as it is (a shell's
+                // `format=\(string\)I420` pasted as written).
+                if c == "\\" && i + 1 < chars.count && !chars[i + 1].isWhitespace {
+                    text.append(chars[i + 1])
+                    i += 2
+                    continue
+                }
                 if c == "=" && equalsAt == nil { equalsAt = text.endIndex }
                 text.append(c)
                 i += 1
@@ -77,11 +84,43 @@ public enum LaunchLine {
         var range: SourceRange
     }
 
+    /// True for words that are caps: a media type (with `/`) before any `=` or `,`, quotes aside.
+    static func isCaps(_ w: Word) -> Bool {
+        w.kind == .word && w.raw.filter { $0 != "\"" && $0 != "'" }.prefix { $0 != "=" && $0 != "," }.contains("/")
+    }
+
+    /// What `gst-launch-1.0` itself would take out of its command line: its
+    /// name when the line starts with it, and its options (`-e`, `-v`, `-q`,
+    /// `-m`, `--eos-on-shutdown`...: every unquoted word starting with `-`,
+    /// which no element, property or reference does). Caps split at a space
+    /// after a comma (`video/x-h264, profile=baseline`) are joined again.
+    static func gstLaunchWords(_ words: [Word]) -> [Word] {
+        var out: [Word] = []
+        for (i, w) in words.enumerated() {
+            if i == 0, w.kind == .word, !w.quoted, w.text == "gst-launch-1.0" || w.text == "gst-launch" { continue }
+            if w.kind == .word, !w.quoted, w.text.hasPrefix("-") { continue }
+            if var last = out.last, isCaps(last), last.raw.last == ",", w.kind == .word, !isCaps(w), w.equalsAt != nil {
+                last.raw += w.raw
+                last.text += w.text
+                last.quoted = last.quoted || w.quoted
+                last.range = SourceRange(column: last.range.column, length: w.range.column + w.range.length - last.range.column)
+                out[out.count - 1] = last
+                continue
+            }
+            out.append(w)
+        }
+        return out
+    }
+
     /// Parses a launch line into a graph and the source positions of its pieces.
+    ///
+    /// Lines copied from GStreamer run as written: a leading `gst-launch-1.0`
+    /// and its options are skipped, caps may have spaces after their commas
+    /// and may be quoted whole.
     /// - Throws: ``GraphError`` listing every problem in the line, each with its column.
     public static func parse(_ line: String) throws(GraphError) -> (graph: GraphSpec, sourceMap: SourceMap) {
         var issues: [GraphIssue] = []
-        let words = lex(line, issues: &issues)
+        let words = gstLaunchWords(lex(line, issues: &issues))
         var elements: [PendingElement] = []
         var links: [(from: Endpoint, to: Endpoint, caps: Caps?, range: SourceRange)] = []
         var current: Endpoint? = nil
@@ -91,9 +130,7 @@ public enum LaunchLine {
         var references: [(String, SourceRange)] = []
 
         func classify(_ w: Word) -> String {
-            // Caps: a media type (with '/') before any '=' or ','.
-            let head = w.raw.prefix { $0 != "=" && $0 != "," && $0 != "\"" && $0 != "'" }
-            if head.contains("/") { return "caps" }
+            if isCaps(w) { return "caps" }
             if w.equalsAt != nil { return "property" }
             if w.text.contains(".") { return "reference" }
             return "element"
@@ -125,7 +162,13 @@ public enum LaunchLine {
             switch classify(w) {
             case "caps":
                 var capsIssues: [GraphIssue] = []
-                let caps = Caps.parse(w.raw, startColumn: w.range.column, issues: &capsIssues)
+                // Caps quoted whole (`"video/x-raw,width=100"`) are read inside the quotes.
+                var raw = w.raw, column = w.range.column
+                if raw.count >= 2, let q = raw.first, q == "\"" || q == "'", raw.last == q, !raw.dropFirst().dropLast().contains(q) {
+                    raw = Array(raw.dropFirst().dropLast())
+                    column += 1
+                }
+                let caps = Caps.parse(raw, startColumn: column, issues: &capsIssues)
                 issues += capsIssues
                 if capsAwaitingBang || pendingCaps != nil {
                     issues.append(GraphIssue(.misplacedCaps, "two caps filters in a row; merge them into one", w.range))

@@ -10,8 +10,14 @@ public struct Outputs {
 
     public init() {}
 
+    /// Positions to post on the bus as progress, µs.
+    public private(set) var progress: [Int64] = []
+
     /// Posts a warning on the bus (`BusMessage.warning`) naming this element; the stream goes on.
     public mutating func warn(_ message: String) { warnings.append(message) }
+
+    /// Posts the stream's position on the bus (`BusMessage.progress`) naming this element.
+    public mutating func reportProgress(positionUs: Int64) { progress.append(positionUs) }
 
     public mutating func emit(_ item: MediaItem, on pad: String = "src") { items.append((pad, item)) }
 
@@ -133,6 +139,12 @@ public struct ElementContext: Sendable {
     /// Its linked source pads and sink pads, in link order.
     public var sourcePads: [String]
     public var sinkPads: [String]
+
+    public init(name: String, sourcePads: [String], sinkPads: [String]) {
+        self.name = name
+        self.sourcePads = sourcePads
+        self.sinkPads = sinkPads
+    }
 }
 
 /// A failure inside a pipeline, with where it happened.
@@ -167,32 +179,4 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         if let pad { path += "." + pad }
         return "\(path): \(code == .failed ? "" : code.rawValue + ": ")\(message)"
     }
-}
-
-/// Reads typed properties with their schema defaults.
-public struct Properties: Sendable {
-    let values: [String: PropertyValue]
-    let schema: [PropertySchema]
-
-    public init(_ values: [String: PropertyValue], schema: [PropertySchema]) {
-        self.values = values
-        self.schema = schema
-    }
-
-    public func value(_ name: String) -> PropertyValue? {
-        if let v = values[name] { return v }
-        guard let s = schema.first(where: { $0.name == name }), let d = s.defaultValue, case .success(let v) = s.parse(d) else { return nil }
-        return v
-    }
-    public func int(_ name: String) -> Int? { if case .int(let v)? = value(name) { return v }; return nil }
-    public func double(_ name: String) -> Double? {
-        switch value(name) {
-        case .double(let v)?: return v
-        case .int(let v)?: return Double(v)
-        default: return nil
-        }
-    }
-    public func string(_ name: String) -> String? { if case .string(let v)? = value(name) { return v }; return nil }
-    public func fraction(_ name: String) -> Rational? { if case .fraction(let n, let d)? = value(name) { return Rational(Int64(n), Int64(d)) }; return nil }
-    public func bool(_ name: String) -> Bool? { if case .bool(let v)? = value(name) { return v }; return nil }
 }

@@ -16,28 +16,42 @@ public import MediaCore
 public final class ElementHarness {
     public let element: any Element
     public let factory: any RunnableElementFactory
+    /// The typed settings the element was made with (an alias's already translated).
+    public let properties: [String: PropertyValue]
     /// Formats the element fixed, by source pad (including those announced later).
     public private(set) var formats: [String: StreamFormat] = [:]
     private var outputs: [(pad: String, item: MediaItem)] = []
     /// Every warning the element posted, in order.
     public private(set) var warnings: [String] = []
+    /// Every position the element posted as progress (`Outputs.reportProgress`), µs, in order.
+    public private(set) var progress: [Int64] = []
     private var finished = false
 
     /// Makes `factory` from `registry` with text properties (typed by its schema).
     /// `sourcePads`/`sinkPads` name the pads linked, as a graph would.
     public init(_ factory: String, properties: [String: String] = [:], sinkPads: [String] = ["sink"],
                 sourcePads: [String] = ["src"], registry: ElementRegistry = .standard) throws(PipelineError) {
-        guard let f = registry.factory(named: factory) as? any RunnableElementFactory else {
-            throw PipelineError(.invalidGraph, "no runnable element called '\(factory)'")
+        guard let named = registry.factory(named: factory) else {
+            throw PipelineError(.invalidGraph, registry.unknownFactoryMessage(factory))
         }
         var typed: [String: PropertyValue] = [:]
         for (key, text) in properties {
-            guard let schema = f.property(key) else { throw PipelineError(.invalidGraph, "'\(factory)' has no property '\(key)'") }
+            guard let schema = named.property(key) else { throw PipelineError(.invalidGraph, "'\(factory)' has no property '\(key)'") }
             switch schema.parse(text) {
             case .success(let v): typed[key] = v
             case .failure(let p): throw PipelineError(.invalidGraph, p.message)
             }
         }
+        // An alias (x264enc) is its target with the values translated, as in a graph.
+        var resolved: any ElementFactory = named
+        if let alias = named as? ElementAlias {
+            do { typed = try alias.translate(typed) } catch { throw PipelineError(.invalidGraph, error.message) }
+            resolved = alias.target
+        }
+        guard let f = resolved as? any RunnableElementFactory else {
+            throw PipelineError(.invalidGraph, "'\(factory)' can be checked but not run")
+        }
+        self.properties = typed
         self.factory = f
         let pads = f.templates(.source).isEmpty ? [] : sourcePads
         let sinks = f.templates(.sink).isEmpty ? [] : sinkPads
@@ -90,6 +104,7 @@ public final class ElementHarness {
 
     private func collect(_ out: Outputs) {
         warnings += out.warnings
+        progress += out.progress
         for (pad, format) in out.formats { formats[pad] = format }
         outputs += out.items
     }

@@ -36,21 +36,103 @@ public enum StreamFormat: Sendable, Hashable, CustomStringConvertible {
     public var description: String { caps.description }
 
     /// True when every field `filter` names has the same value here (and the media type matches).
+    ///
+    /// GStreamer's spellings are understood: pixel and sample formats by any
+    /// of their names (`RGBA`, `I420`, `F32LE`), `framerate=30` as 30/1,
+    /// `video/x-h265` for HEVC, `audio/mpeg,mpegversion=4` for AAC (1 for
+    /// MP3), an H.264/HEVC `profile` by name. `pixel-aspect-ratio` must be
+    /// 1/1 and `interlace-mode` progressive (what this host carries); fields
+    /// describing a layout this host chooses itself (`layout`,
+    /// `channel-mask`, `stream-format`, `alignment`, `parsed`,
+    /// `colorimetry`, `chroma-site`) are met by any format.
     public func satisfies(_ filter: Caps) -> Bool {
         let mine = caps
-        guard filter.mediaType == mine.mediaType || (filter.mediaType == "application/octet-stream" && kind == .bytes) else { return false }
-        for field in filter.fields {
-            guard let value = mine[field.name] else { return false }
-            if value != field.value {
-                // Pixel formats may be written with their aliases (rgba for rgba8888).
-                if field.name == "format", case .string(let a) = field.value, case .string(let b) = value,
-                   PixelFormat(name: a).map({ $0.witName == b }) == true || SampleFormat(name: a).map({ $0.witName == b }) == true {
-                    continue
-                }
-                return false
-            }
+        guard Self.sameMediaType(filter, mine) || (filter.mediaType == "application/octet-stream" && kind == .bytes) else { return false }
+        return filter.fields.allSatisfy { meets($0, mine) }
+    }
+
+    /// Fields this host leaves to itself: any value is met.
+    static let layoutFields: Set<String> = ["layout", "channel-mask", "stream-format", "alignment", "parsed",
+                                            "colorimetry", "chroma-site", "multiview-mode", "multiview-flags", "mpegversion", "layer"]
+
+    static func sameMediaType(_ filter: Caps, _ mine: Caps) -> Bool {
+        if filter.mediaType == mine.mediaType { return true }
+        switch (filter.mediaType, mine.mediaType) {
+        case ("video/x-h265", "video/x-hevc"): return true
+        case ("audio/mpeg", "audio/x-aac"): return filter["mpegversion"].map { $0 == .int(4) || $0 == .int(2) } ?? true
+        case ("audio/mpeg", "audio/x-mp3"): return filter["mpegversion"].map { $0 == .int(1) } ?? true
+        default: return false
         }
-        return true
+    }
+
+    private func meets(_ field: Caps.Field, _ mine: Caps) -> Bool {
+        if Self.layoutFields.contains(field.name) { return true }
+        switch field.name {
+        case "pixel-aspect-ratio" where kind == .rawVideo:
+            return Self.rational(field.value) == Rational(1, 1)
+        case "interlace-mode" where kind == .rawVideo:
+            return field.value == .string("progressive")
+        case "profile":
+            guard case .encoded(let t) = self, case .string(let wanted) = field.value else { return false }
+            return Self.profileNames(codec: t.parameters.codecName, profile: t.parameters.profile ?? Self.profileNumber(codecString: t.codec)).contains(wanted)
+        default:
+            break
+        }
+        guard let value = mine[field.name] else { return false }
+        if value == field.value { return true }
+        // Formats by any of their names (rgba for rgba8888, I420 for yuv420p, F32LE for f32-planar).
+        if field.name == "format", case .string(let a) = field.value, case .string(let b) = value {
+            return PixelFormat(name: a).map { $0.witName == b } == true || SampleFormat(name: a).map { $0.witName == b } == true
+        }
+        // 30 is 30/1; 60/2 is 30/1.
+        if let a = Self.rational(field.value), let b = Self.rational(value) { return a == b }
+        return false
+    }
+
+    /// An integer or fraction caps value as a reduced rational.
+    static func rational(_ v: Caps.Value) -> Rational? {
+        switch v {
+        case .int(let n): return Rational(Int64(n), 1).reduced
+        case .fraction(let n, let d): return d > 0 ? Rational(Int64(n), Int64(d)).reduced : nil
+        case .string: return nil
+        }
+    }
+
+    /// FFmpeg's profile number from a WebCodecs codec string: `avc1.42c01e`
+    /// (profile_idc 0x42, constraint_set1 makes it constrained baseline) or
+    /// `hvc1.1.6.L93.B0` (general_profile_idc 1).
+    static func profileNumber(codecString: String) -> Int? {
+        let parts = codecString.split(separator: ".")
+        guard parts.count >= 2 else { return nil }
+        switch parts[0] {
+        case "avc1", "avc3":
+            let hex = parts[1]
+            guard hex.count == 6, let idc = Int(hex.prefix(2), radix: 16), let flags = Int(hex.dropFirst(2).prefix(2), radix: 16) else { return nil }
+            return idc == 66 && flags & 0x40 != 0 ? 578 : idc
+        case "hvc1", "hev1":
+            return Int(parts[1].drop { $0.isLetter })
+        default:
+            return nil
+        }
+    }
+
+    /// GStreamer's names for an H.264 or HEVC profile given as FFmpeg's number.
+    static func profileNames(codec: String, profile: Int?) -> Set<String> {
+        guard let profile else { return [] }
+        switch (codec, profile) {
+        case ("h264", 66): return ["baseline"]
+        case ("h264", 578): return ["constrained-baseline", "baseline"]
+        case ("h264", 77): return ["main"]
+        case ("h264", 88): return ["extended"]
+        case ("h264", 100): return ["high"]
+        case ("h264", 110): return ["high-10"]
+        case ("h264", 122): return ["high-4:2:2"]
+        case ("h264", 244): return ["high-4:4:4"]
+        case ("hevc", 1): return ["main"]
+        case ("hevc", 2): return ["main-10"]
+        case ("hevc", 3): return ["main-still-picture"]
+        default: return []
+        }
     }
 }
 

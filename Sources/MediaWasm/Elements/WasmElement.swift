@@ -9,7 +9,13 @@ import MediaPipeline
 /// format in `accepted-formats` (an empty list accepts any). The output
 /// has the input's format; a frame the guest returns in another format or
 /// size announces a new format downstream.
-final class WasmElement: Element {
+final class WasmElement: DeclaredElement {
+    static let sink = PadTemplate.sink([.rawVideo, .rawAudio, .encodedVideo, .encodedAudio])
+    static let src = PadTemplate.src([.rawVideo, .rawAudio, .encodedVideo, .encodedAudio])
+    static let descriptor = ElementDescriptor(
+        "wasm", "Runs a sandboxed WebAssembly guest: video filter, audio filter or encoded transform", pads: [sink, src],
+        example: "videotestsrc num-buffers=30 ! videoconvert format=rgba8888 ! wasm module=.build/guests/Grayscale.wasm ! fakesink")
+
     let processor: GuestProcessor
     let onError: GuestErrorPolicy
     let name: String
@@ -18,10 +24,16 @@ final class WasmElement: Element {
     /// A trap in `flush` at a seek, under `on-error=skip|passthrough`: said with the next outputs.
     private var pendingWarning: String?
 
-    init(processor: GuestProcessor, onError: GuestErrorPolicy, name: String) {
-        self.processor = processor
-        self.onError = onError
-        self.name = name
+    /// Loads and checks the guest (file, world, imports against `grant=`).
+    init(settings: Settings, context: ElementContext) throws(PipelineError) {
+        let options = try settings.options()
+        do {
+            processor = try GuestProcessor(path: settings.module ?? "", options: options)
+        } catch {
+            throw PipelineError(.failed, error.description, element: context.name)
+        }
+        onError = settings.onError
+        name = context.name
     }
 
     func negotiate(_ request: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
@@ -67,6 +79,10 @@ final class WasmElement: Element {
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
         if let warning = pendingWarning.take() { out.warn(warning) }
+        switch (item, processor.world) {
+        case (.video, .videoFilter), (.audio, .audioFilter), (.encoded, .encodedTransform): break
+        default: throw .unexpected(item, on: pad, expected: Self.takes(processor.world))
+        }
         do throws(GuestProcessorError) {
             switch (item, processor.world) {
             case (.video(let frame), .videoFilter):
@@ -76,7 +92,7 @@ final class WasmElement: Element {
             case (.encoded(let chunk), .encodedTransform):
                 for chunk in try processor.transform(chunk) { out.emit(.encoded(chunk)) }
             default:
-                out.emit(item)
+                break   // refused above
             }
         } catch {
             try recover(from: error, item: item, into: &out)

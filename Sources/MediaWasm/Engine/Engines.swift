@@ -7,7 +7,7 @@ public enum Engines {
     /// `auto` is Wasmtime where libwasmtime loads (a JIT, 10x and more
     /// faster), and WasmKit otherwise; both give the same results, traps and
     /// limits (docs/engines.md). ``autoChoice`` says which and why.
-    public static let names = ["auto", WasmtimeEngine.name, WasmKitEngine.name]
+    public static let names = EngineChoice.allCases.map(\.rawValue)
 
     /// Each engine by name, and whether it can run here.
     public static var availability: [(name: String, availability: EngineAvailability)] {

@@ -8,7 +8,7 @@ import WasmParser
 /// Thread-safe: one engine may compile and instantiate from many tasks.
 public struct WasmKitEngine: WasmEngine {
     /// `wasmkit`.
-    public static let name = "wasmkit"
+    public static let name = EngineChoice.wasmkit.rawValue
     public var name: String { Self.name }
     public let limits: WasmLimits
 

@@ -6,7 +6,7 @@
 /// many tasks (Wasmtime's engine and modules are thread-safe).
 public struct WasmtimeEngine: WasmEngine {
     /// `wasmtime`.
-    public static let name = "wasmtime"
+    public static let name = EngineChoice.wasmtime.rawValue
     public var name: String { Self.name }
     public let limits: WasmLimits
 

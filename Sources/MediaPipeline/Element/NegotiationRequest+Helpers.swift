@@ -28,6 +28,33 @@ extension NegotiationRequest {
     }
 }
 
+extension NegotiationRequest {
+    /// The pixel format caps on `pad` ask for, by any of its names; nil when they fix none.
+    /// - Throws: `notNegotiated` naming the formats this host has, when the caps name another.
+    public func pixelFormat(on pad: String = "src") throws(PipelineError) -> PixelFormat? {
+        guard let name = string("format", on: pad) else { return nil }
+        guard let f = PixelFormat(settingName: name) else {
+            throw .notNegotiated("caps on \(pad) ask for pixel format '\(name)', which is not one of \(PixelFormat.wordList)", pad: pad)
+        }
+        return f
+    }
+
+    /// The sample format caps on `pad` ask for, by any of its names; nil when they fix none.
+    public func sampleFormat(on pad: String = "src") throws(PipelineError) -> SampleFormat? {
+        guard let name = string("format", on: pad) else { return nil }
+        guard let f = SampleFormat(settingName: name) else {
+            throw .notNegotiated("caps on \(pad) ask for sample format '\(name)', which is not one of \(SampleFormat.wordList)", pad: pad)
+        }
+        return f
+    }
+
+    /// The input's format, or a `notNegotiated` error saying what `element` takes instead.
+    func input(_ takes: String) throws(PipelineError) -> StreamFormat {
+        guard let input else { throw .notNegotiated("no input format; it takes \(takes)", pad: "sink") }
+        return input
+    }
+}
+
 extension PipelineError {
     static func notNegotiated(_ message: String, pad: String? = nil) -> PipelineError {
         PipelineError(.notNegotiated, message, pad: pad)
@@ -38,34 +65,4 @@ extension PipelineError {
 @inline(__always)
 func media<T>(_ body: () throws(MediaError) -> T) throws(PipelineError) -> T {
     do { return try body() } catch { throw PipelineError(error) }
-}
-
-/// A factory described by data, making its element with a closure.
-public struct BuiltinFactory: RunnableElementFactory {
-    public let name: String
-    public let summary: String
-    public let padTemplates: [PadTemplate]
-    public let properties: [PropertySchema]
-    public let example: String
-    let maker: @Sendable (Properties, ElementContext) throws(PipelineError) -> any Element
-    public var readsInputsInOrder = false
-    public var takesPositionedWrites = false
-    public var pullsFiles = false
-    public var capabilities: ElementCapabilities = []
-    /// When settings decide the capabilities (`is-live`, `sync`): what an instance has.
-    var instanceCapabilities: (@Sendable (Properties) -> ElementCapabilities)? = nil
-    /// A thread boundary's input limits from its settings.
-    var queueLimits: (@Sendable (Properties) -> InputQueueLimits)? = nil
-
-    public func capabilities(for properties: [String: PropertyValue]) -> ElementCapabilities {
-        instanceCapabilities.map { $0(Properties(properties, schema: self.properties)) } ?? capabilities
-    }
-
-    public func inputQueueLimits(for properties: [String: PropertyValue]) -> InputQueueLimits {
-        queueLimits.map { $0(Properties(properties, schema: self.properties)) } ?? .link
-    }
-
-    public func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
-        try maker(Properties(values, schema: properties), context)
-    }
 }

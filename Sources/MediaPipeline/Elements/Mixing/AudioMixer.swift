@@ -1,45 +1,6 @@
 public import MediaCore
 import MediaFFmpeg
 
-/// `audioconvert` and `audioresample`: sample format, channels and rate through libswresample.
-final class AudioConvert: Element {
-    let fixedFormat: SampleFormat?
-    let fixedRate: Int?
-    let fixedChannels: Int?
-    var resampler: AudioResampler?
-
-    init(format: SampleFormat?, rate: Int?, channels: Int?) {
-        fixedFormat = format
-        fixedRate = rate
-        fixedChannels = channels
-    }
-
-    func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
-        guard case .rawAudio(let inFormat, let inRate, let inChannels)? = r.input else {
-            throw .notNegotiated("input is \(r.input.map { "\($0)" } ?? "missing"), not raw audio", pad: "sink")
-        }
-        let name = r.string("format")
-        let wanted = name.flatMap(SampleFormat.init(name:))
-        if let name, wanted == nil { throw .notNegotiated("caps ask for sample format '\(name)', which is not one of f32-planar, s16-interleaved") }
-        let format = fixedFormat ?? wanted ?? inFormat
-        let rate = fixedRate ?? r.int("rate") ?? inRate
-        let channels = fixedChannels ?? r.int("channels") ?? inChannels
-        resampler = try media { () throws(MediaError) in try AudioResampler(format: format, sampleRate: rate, channels: channels) }
-        return ["src": .rawAudio(format, sampleRate: rate, channels: channels)]
-    }
-
-    func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
-        guard case .audio(let data) = item, let resampler else { return }
-        let converted = try media { () throws(MediaError) in try resampler.convert(data) }
-        if converted.frameCount > 0 { out.emit(.audio(converted)) }
-    }
-
-    func finish(into out: inout Outputs) throws(PipelineError) {
-        guard let resampler, let rest = try media({ () throws(MediaError) in try resampler.flush() }) else { return }
-        out.emit(.audio(rest))
-    }
-}
-
 /// `audiomixer`: mixes N inputs (request pads `sink_%u`) into one output whose
 /// rate and channels are set on the element (the seed's `audio-context`).
 ///
@@ -48,7 +9,30 @@ final class AudioConvert: Element {
 /// sample by sample. The output timeline starts at 0 and follows the mixed
 /// samples; an input that has ended counts as silence. Output runs are
 /// `samplesperbuffer` long, the last one shorter.
-final class AudioMixer: Element {
+///
+/// ```text
+/// audiotestsrc freq=440 num-buffers=100 ! mix.  audiotestsrc freq=660 rate=44100 num-buffers=100 ! mix.  audiomixer name=mix gains=0.5,0.25 ! encode codec=flac ! mux format=mkv ! filesink location=mix.mkv
+/// ```
+final class AudioMixer: DeclaredElement {
+    struct Settings: ElementSettings {
+        var rate = 48_000
+        var channels = 2
+        var gains: String?
+        var samplesPerBuffer = 1024
+        static let declaration: [Setting<Self>] = [
+            .int("rate", \.rate, 1...768_000, unit: .hertz, "output sample rate; inputs are resampled to it"),
+            .int("channels", \.channels, 1...255, unit: .channels, "output channels; inputs are mixed up or down to it"),
+            .string("gains", \.gains, "gains by sink pad number, comma-separated (gains=0.5,1.0); missing ones are 1.0"),
+            .int("samplesperbuffer", \.samplesPerBuffer, 1...1_048_576, unit: .samples, "samples per channel in each output run"),
+        ]
+    }
+
+    static let sink = PadTemplate("sink_%u", .sink, .request, kinds: [.rawAudio])
+    static let src = PadTemplate.src([.rawAudio])
+    static let descriptor = ElementDescriptor(
+        "audiomixer", "Mixes inputs (request pads sink_%u) with per-pad gains into one f32-planar output", pads: [sink, src],
+        example: "audiotestsrc freq=440 num-buffers=100 ! mix.  audiotestsrc freq=660 rate=44100 num-buffers=100 ! mix.  audiomixer name=mix gains=0.5,0.25 ! encode codec=flac ! mux format=mkv ! filesink location=mix.mkv")
+
     let rate: Int
     let channels: Int
     let block: Int
@@ -69,12 +53,12 @@ final class AudioMixer: Element {
         }
     }
 
-    init(_ p: Properties) throws(PipelineError) {
-        rate = p.int("rate") ?? 48_000
-        channels = p.int("channels") ?? 2
-        block = p.int("samplesperbuffer") ?? 1024
+    init(settings: Settings, context: ElementContext) throws(PipelineError) {
+        rate = settings.rate
+        channels = settings.channels
+        block = settings.samplesPerBuffer
         var gains: [Float] = []
-        for piece in (p.string("gains") ?? "").split(separator: ",") {
+        for piece in (settings.gains ?? "").split(separator: ",") {
             guard let g = Float(piece.trimmingSpaces), g.isFinite, g >= 0 else {
                 throw PipelineError(.failed, "gains: '\(piece)' is not a non-negative number (gains=0.5,1.0 lists one gain per sink pad)")
             }
@@ -90,11 +74,12 @@ final class AudioMixer: Element {
             let resampler = try media { () throws(MediaError) in try AudioResampler(format: .f32Planar, sampleRate: rate, channels: channels) }
             inputs[pad] = Input(resampler: resampler, gain: index < gains.count ? gains[index] : 1, channels: channels)
         }
-        return ["src": .rawAudio(.f32Planar, sampleRate: rate, channels: channels)]
+        return [Self.src.name: .rawAudio(.f32Planar, sampleRate: rate, channels: channels)]
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
-        guard case .audio(let data) = item, let input = inputs[pad] else { return }
+        guard case .audio(let data) = item else { throw .unexpected(item, on: pad, expected: "audio") }
+        guard let input = inputs[pad] else { throw PipelineError(.failed, "\(pad) was not negotiated", pad: pad) }
         let converted = try media { () throws(MediaError) in try input.resampler.convert(data) }
         append(converted, to: input)
         try mix(into: &out, final: false)
@@ -132,7 +117,7 @@ final class AudioMixer: Element {
             }
             let ts = MediaTime.rescale(produced, multiplier: 1_000_000, divisor: Int64(rate))
             produced += Int64(n)
-            out.emit(.audio(try media { () throws(MediaError) in try AudioData(planar: mixed, sampleRate: rate, timestampUs: ts) }))
+            out.emit(.audio(try media { () throws(MediaError) in try AudioData(planar: mixed, sampleRate: rate, timestampUs: ts) }), on: Self.src)
         }
     }
 }

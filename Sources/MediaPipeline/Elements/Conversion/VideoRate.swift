@@ -4,14 +4,31 @@ public import MediaCore
 /// frames. Output slot k starts at first-timestamp + k/rate (exact µs, never
 /// accumulated) and shows the input frame on screen at that instant: the last
 /// one whose timestamp is not after it.
-final class VideoRate: Element {
+///
+/// ```text
+/// videotestsrc num-buffers=60 ! videorate framerate=24/1 ! encode ! mux ! filesink location=24fps.mp4
+/// ```
+final class VideoRate: DeclaredElement {
+    struct Settings: ElementSettings {
+        var framerate: Rational?
+        static let declaration: [Setting<Self>] = [
+            .fraction("framerate", \.framerate, unit: .framesPerSecond, "output rate; unset follows downstream caps, else keeps the input's"),
+        ]
+    }
+
+    static let sink = PadTemplate.sink([.rawVideo])
+    static let src = PadTemplate.src([.rawVideo])
+    static let descriptor = ElementDescriptor(
+        "videorate", "Regular frame timing at a set rate, dropping or repeating frames", pads: [sink, src],
+        example: "videotestsrc num-buffers=60 ! videorate framerate=24/1 ! encode ! mux ! filesink location=24fps.mp4")
+
     let fixedRate: Rational?
     private var rate = Rational(30, 1)
     private var start: Int64?
     private var slot: Int64 = 0
     private var current: VideoFrame?
 
-    init(_ p: Properties) { fixedRate = p.fraction("framerate") }
+    init(settings: Settings, context: ElementContext) { fixedRate = settings.framerate }
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
         guard case .rawVideo(let format, let w, let h, let inRate)? = r.input else {
@@ -23,7 +40,7 @@ final class VideoRate: Element {
         }
         rate = fixedRate ?? wanted ?? inRate
         guard rate.num > 0, rate.den > 0 else { throw .notNegotiated("frame rate \(rate) must be positive") }
-        return ["src": .rawVideo(format, width: w, height: h, frameRate: rate)]
+        return [Self.src.name: .rawVideo(format, width: w, height: h, frameRate: rate)]
     }
 
     private func slotTime(_ k: Int64) -> Int64 {
@@ -31,7 +48,7 @@ final class VideoRate: Element {
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
-        guard case .video(let frame) = item else { return }
+        guard case .video(let frame) = item else { throw .unexpected(item, on: pad, expected: "video frames") }
         if start == nil { start = frame.timestampUs }
         // Slots before this frame's time show the frame before it.
         if let current { emitSlots(before: frame.timestampUs, showing: current, into: &out) }
@@ -49,7 +66,7 @@ final class VideoRate: Element {
             var copy = frame
             copy.timestampUs = slotTime(slot)
             copy.durationUs = slotTime(slot + 1) - copy.timestampUs
-            out.emit(.video(copy))
+            out.emit(.video(copy), on: Self.src)
             slot += 1
         }
     }

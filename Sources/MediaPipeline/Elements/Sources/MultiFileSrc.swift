@@ -3,8 +3,30 @@ import MediaFFmpeg
 
 /// `multifilesrc`: an image sequence (`location=img%04d.png`) as raw video at
 /// `framerate`, decoded by FFmpeg (PNG, JPEG, PPM, BMP, TIFF, WebP...).
-/// Frame n is stamped n/framerate from the first image found.
-final class MultiFileSrc: SourceElement {
+/// Frame n is stamped n/framerate from the first image found. The first
+/// image is read when the element is made; the pixel format follows
+/// downstream caps (rgba8888 unless they ask).
+///
+/// ```text
+/// multifilesrc location=frames/img%04d.png framerate=24/1 ! encode codec=h264 ! mux ! filesink location=movie.mp4
+/// ```
+final class MultiFileSrc: SourceElement, DeclaredElement {
+    struct Settings: ElementSettings {
+        var location: String?
+        var framerate = Rational(30, 1)
+        var startIndex: Int?
+        static let declaration: [Setting<Self>] = [
+            .string("location", \.location, "file pattern with a sequence number, like img%04d.png"),
+            .fraction("framerate", \.framerate, unit: .framesPerSecond, "rate to stamp the images with"),
+            .int("start-index", \.startIndex, 0...Int(Int32.max), "first number to look for; unset finds the first that exists"),
+        ]
+    }
+
+    static let src = PadTemplate.src([.rawVideo])
+    static let descriptor = ElementDescriptor(
+        "multifilesrc", "An image sequence (img%04d.png) as video at a frame rate", pads: [src],
+        example: "multifilesrc location=frames/img%04d.png framerate=24/1 ! encode codec=h264 ! mux ! filesink location=movie.mp4")
+
     let location: String
     let demuxer: Demuxer
     let track: TrackInfo
@@ -12,15 +34,15 @@ final class MultiFileSrc: SourceElement {
     var ready: [VideoFrame] = []
     var drained = false
 
-    init(_ p: Properties) throws(PipelineError) {
-        guard let location = p.string("location"), !location.isEmpty else { throw PipelineError(.failed, "location is not set") }
+    init(settings: Settings, context: ElementContext) throws(PipelineError) {
+        guard let location = settings.location, !location.isEmpty else { throw PipelineError(.failed, "location is not set") }
         guard location.contains("%") else {
             throw PipelineError(.failed, "location '\(location)' has no sequence number pattern (like img%04d.png)")
         }
         self.location = location
-        let rate = p.fraction("framerate") ?? Rational(30, 1)
+        let rate = settings.framerate
         var options = ["framerate": "\(rate.num)/\(rate.den)"]
-        if let first = p.int("start-index") { options["start_number"] = String(first) }
+        if let first = settings.startIndex { options["start_number"] = String(first) }
         demuxer = try media { () throws(MediaError) in try Demuxer(url: location, options: options) }
         guard let video = demuxer.tracks.first(where: { $0.isVideo }) else {
             throw PipelineError(.failed, "\(location) holds no images")
@@ -31,11 +53,10 @@ final class MultiFileSrc: SourceElement {
     }
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
-        let name = r.string("format") ?? "rgba8888"
-        guard let format = PixelFormat(name: name) else { throw .notNegotiated("pixel format '\(name)' is not one of rgba8888, bgra8888, yuv420p, nv12") }
+        let format = try r.pixelFormat() ?? .rgba8888
         let p = track.parameters
         decoder = try media { () throws(MediaError) in try VideoDecoder(parameters: p, outputFormat: format) }
-        return ["src": .rawVideo(format, width: p.width, height: p.height, frameRate: p.frameRate ?? Rational(30, 1))]
+        return [Self.src.name: .rawVideo(format, width: p.width, height: p.height, frameRate: p.frameRate ?? Rational(30, 1))]
     }
 
     func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult {
@@ -50,7 +71,7 @@ final class MultiFileSrc: SourceElement {
             ready += decoder.takeDecodedFrames()
         }
         guard !ready.isEmpty else { return .eos }
-        out.emit(.video(ready.removeFirst()))
+        out.emit(.video(ready.removeFirst()), on: Self.src)
         return ready.isEmpty && drained ? .eos : .ok
     }
 }

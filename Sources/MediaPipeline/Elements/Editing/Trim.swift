@@ -5,16 +5,35 @@ public import MediaCore
 /// the sample. Once negotiated it asks upstream to seek to `start` (a
 /// demuxer reading a file lands on the keyframe before it, the decoder
 /// clips), so a cut late in a long file does not decode what comes before.
-final class Trim: StartSeekingElement {
+///
+/// ```text
+/// filesrc location=in.mp4 ! demux ! decode ! trim start=1000000 end=3000000 ! encode ! mux ! filesink location=cut.mp4
+/// ```
+final class Trim: StartSeekingElement, DeclaredElement {
+    struct Settings: ElementSettings {
+        var start = 0
+        var end: Int?
+        static let declaration: [Setting<Self>] = [
+            .int("start", \.start, 0...Int.max, unit: .microseconds, "first instant kept; the frame on screen then is the first out"),
+            .int("end", \.end, 1...Int.max, unit: .microseconds, "first instant dropped; unset keeps to the end"),
+        ]
+    }
+
+    static let sink = PadTemplate.sink([.rawVideo, .rawAudio])
+    static let src = PadTemplate.src([.rawVideo, .rawAudio])
+    static let descriptor = ElementDescriptor(
+        "trim", "Keeps raw video/audio shown in [start, end) µs, frame-exact, re-stamped from 0", pads: [sink, src],
+        example: "filesrc location=in.mp4 ! demux ! decode ! trim start=1000000 end=3000000 ! encode ! mux ! filesink location=cut.mp4")
+
     var startSeekUs: Int64? { startUs > 0 ? startUs : nil }
 
     let startUs: Int64
     let endUs: Int64?
     private var held: VideoFrame?
 
-    init(_ p: Properties) throws(PipelineError) {
-        startUs = Int64(p.int("start") ?? 0)
-        endUs = p.int("end").map(Int64.init)
+    init(settings: Settings, context: ElementContext) throws(PipelineError) {
+        startUs = Int64(settings.start)
+        endUs = settings.end.map(Int64.init)
         if let endUs, endUs <= startUs { throw PipelineError(.failed, "end \(endUs) µs is not after start \(startUs) µs") }
     }
 
@@ -22,7 +41,7 @@ final class Trim: StartSeekingElement {
         guard let input = r.input, input.kind == .rawVideo || input.kind == .rawAudio else {
             throw .notNegotiated("trim works on raw video or audio; its input is \(r.input.map { "\($0)" } ?? "missing") (decode first)", pad: "sink")
         }
-        return ["src": input]
+        return [Self.src.name: input]
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
@@ -41,7 +60,7 @@ final class Trim: StartSeekingElement {
         case .audio(let data):
             try emitAudio(data, into: &out)
         default:
-            return
+            throw .unexpected(item, on: pad, expected: "raw video or audio")
         }
     }
 
@@ -55,7 +74,7 @@ final class Trim: StartSeekingElement {
     private func emit(_ frame: VideoFrame, into out: inout Outputs) {
         var f = frame
         f.timestampUs = max(0, MediaTime.subtract(frame.timestampUs, startUs))
-        out.emit(.video(f))
+        out.emit(.video(f), on: Self.src)
     }
 
     private func emitAudio(_ data: AudioData, into out: inout Outputs) throws(PipelineError) {
@@ -79,59 +98,7 @@ final class Trim: StartSeekingElement {
                 try AudioData(bytes: bytes, format: .s16Interleaved, sampleRate: data.sampleRate, channels: data.channels, timestampUs: ts)
             }
         }
-        out.emit(.audio(cut))
+        out.emit(.audio(cut), on: Self.src)
     }
 }
 
-/// `concat`: its inputs (request pads `sink_%u`) one after another, each
-/// re-stamped to start where the previous ended. Inputs must share a format
-/// (put videoconvert/videoscale or audioconvert before it). A later input
-/// waits upstream until the earlier ones end: nothing is held in memory.
-final class Concat: Element {
-    private var format: StreamFormat?
-    private var currentPad: String?
-    private var offset: Int64 = 0
-    private var firstOfCurrent: Int64?
-    private var endOfCurrent: Int64 = 0
-
-    func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
-        for (pad, f) in r.inputs.sorted(by: { $0.key < $1.key }) {
-            guard f.kind == .rawVideo || f.kind == .rawAudio else {
-                throw .notNegotiated("\(pad) carries \(f); concat joins raw video or raw audio (decode first)", pad: pad)
-            }
-            if let format, f != format {
-                throw .notNegotiated("\(pad) is \(f) but the first input is \(format); convert or scale it before concat", pad: pad)
-            }
-            format = format ?? f
-        }
-        return ["src": format!]
-    }
-
-    func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
-        if pad != currentPad {
-            // A new input: it starts where the last one ended.
-            offset = endOfCurrent
-            currentPad = pad
-            firstOfCurrent = nil
-        }
-        switch item {
-        case .video(var f):
-            if firstOfCurrent == nil { firstOfCurrent = f.timestampUs }
-            f.timestampUs = MediaTime.add(offset, MediaTime.subtract(f.timestampUs, firstOfCurrent!))
-            // Decoders do not always know a frame's duration; the negotiated rate does.
-            var nominal: Int64 = 0
-            if case .rawVideo(_, _, _, let rate)? = format, rate.num > 0 {
-                nominal = MediaTime.rescale(rate.den, multiplier: 1_000_000, divisor: rate.num)
-            }
-            endOfCurrent = max(endOfCurrent, MediaTime.add(f.timestampUs, f.durationUs ?? nominal))
-            out.emit(.video(f))
-        case .audio(var a):
-            if firstOfCurrent == nil { firstOfCurrent = a.timestampUs }
-            a.timestampUs = MediaTime.add(offset, MediaTime.subtract(a.timestampUs, firstOfCurrent!))
-            endOfCurrent = max(endOfCurrent, MediaTime.add(a.timestampUs, a.durationUs))
-            out.emit(.audio(a))
-        default:
-            return
-        }
-    }
-}
