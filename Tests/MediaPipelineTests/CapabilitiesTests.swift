@@ -8,16 +8,11 @@ import MediaTestWatchdog
 @Suite(.watchdog) struct CapabilitiesTests {
     /// A pass-through under any name, declaring what it is told to.
     static func passThrough(_ name: String, _ capabilities: ElementCapabilities = [],
-                            limits: InputQueueLimits? = nil) -> BuiltinFactory {
-        let declared: (@Sendable (Properties) -> InputQueueLimits)?
-        if let limits { declared = { _ in limits } } else { declared = nil }
-        let maker: @Sendable (Properties, ElementContext) throws(PipelineError) -> any Element = { _, _ in Queue() }
-        return BuiltinFactory(name: name, summary: "passes items on",
-                              padTemplates: [PadTemplate("sink", .sink, kinds: [.rawVideo]), PadTemplate("src", .source, kinds: [.rawVideo])],
-                              properties: [], example: "", maker: maker, capabilities: capabilities, queueLimits: declared)
+                            limits: InputQueueLimits? = nil) -> PassThroughFactory {
+        PassThroughFactory(name: name, capabilities: capabilities, limits: limits)
     }
 
-    static func topology(_ line: String, _ factories: [BuiltinFactory]) throws -> (Topology, CheckedGraph) {
+    static func topology(_ line: String, _ factories: [PassThroughFactory]) throws -> (Topology, CheckedGraph) {
         var registry = ElementRegistry.standard
         factories.forEach { registry.register($0) }
         let (spec, map) = try LaunchLine.parse(line)
@@ -74,5 +69,22 @@ private struct PretendCamera: RunnableElementFactory {
 
     func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
         try VideoTestSrc.factory.make([:], context: context)
+    }
+}
+
+/// `queue`'s element under another name, with the capabilities and input limits it is given.
+struct PassThroughFactory: RunnableElementFactory {
+    let name: String
+    let summary = "passes items on"
+    let padTemplates: [PadTemplate] = [.sink([.rawVideo]), .src([.rawVideo])]
+    let properties: [PropertySchema] = []
+    let example = ""
+    let capabilities: ElementCapabilities
+    let limits: InputQueueLimits?
+
+    func inputQueueLimits(for properties: [String: PropertyValue]) -> InputQueueLimits { limits ?? .link }
+
+    func make(_ values: [String: PropertyValue], context: ElementContext) throws(PipelineError) -> any Element {
+        try Queue.factory.make([:], context: context)
     }
 }

@@ -269,10 +269,10 @@ import MediaTestWatchdog
             #expect(Self.items(h).count == 3, "\(name)")
             #expect(h.isClean)
         }
-        #expect(Queue.Settings([:]).inboxLimits == InboxLimits(items: 16))
-        #expect(Queue.Settings(["max-size-buffers": .int(0), "max-size-time": .int(2_000_000_000)]).inboxLimits
-                == InboxLimits(items: 100_000, bytes: 0, timeUs: 2_000_000))
-        #expect(Queue.Settings(["max-size-buffers": .int(0)]).inboxLimits.items == 16, "one limit always stays")
+        #expect(Queue.inputQueueLimits(Queue.Settings([:])) == InputQueueLimits(items: 16))
+        #expect(Queue.inputQueueLimits(Queue.Settings(["max-size-buffers": .int(0), "max-size-time": .int(2_000_000_000)]))
+                == InputQueueLimits(items: 100_000, bytes: 0, timeUs: 2_000_000))
+        #expect(Queue.inputQueueLimits(Queue.Settings(["max-size-buffers": .int(0)])).items == 16, "one limit always stays")
     }
 
     @Test func identityTestHooksDropAndFail() throws {
