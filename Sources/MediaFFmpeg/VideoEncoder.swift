@@ -253,7 +253,7 @@ public final class VideoEncoder {
         }
         var dict = makeDictionary(options)
         defer { av_dict_free(&dict) }
-        let ret = avcodec_open2(ctx, codec, &dict)
+        let ret = ThreadScheduling.keepingNormalScheduling { avcodec_open2(ctx, codec, &dict) }
         guard ret >= 0 else {
             var toFree: UnsafeMutablePointer<AVCodecContext>? = ctx
             avcodec_free_context(&toFree)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Python's HTTP server for one directory, on an ephemeral loopback port;
-/// killed when stopped or released. `port` is known once it listens (it
+/// killed when stopped or released, and gone by itself within 0.2 s when
+/// the test process ends without stopping it (killed by the watchdog). `port` is known once it listens (it
 /// prints the port after binding), so no test waits on the wall clock.
 public final class LoopbackHTTPServer {
     public let port: Int
@@ -17,8 +18,13 @@ public final class LoopbackHTTPServer {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let redirectsJSON = String(decoding: try JSONSerialization.data(withJSONObject: redirects), as: UTF8.self)
         p.arguments = ["python3", "-c", """
-            import functools, http.server, json, sys
+            import functools, http.server, json, os, sys, threading, time
             log, redirects = sys.argv[2], json.loads(sys.argv[3])
+            parent = os.getppid()
+            def orphaned():
+                while os.getppid() == parent: time.sleep(0.2)
+                os._exit(0)
+            threading.Thread(target=orphaned, daemon=True).start()
             class Handler(http.server.SimpleHTTPRequestHandler):
                 def log_message(self, *a): pass
                 def send_head(self):
@@ -38,6 +44,10 @@ public final class LoopbackHTTPServer {
             """, directory, requestLog ?? "", redirectsJSON]
         let out = Pipe()
         p.standardOutput = out
+        // Nothing of the test process's own output is held open by the
+        // server, so a killed test run's output ends when the run does.
+        p.standardInput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
         try p.run()
         var text = ""
         while !text.hasSuffix("\n") {

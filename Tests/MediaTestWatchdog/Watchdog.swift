@@ -125,7 +125,24 @@ final class WatchdogMonitor: Sendable {
 
             """)
         StackDump.allThreads()
-        StackDump.write("⏱ watchdog: \(expired.what) exceeded its limit of \(limit) s; the run failed.\n")
+        let killed = Self.killChildProcesses()
+        StackDump.write("⏱ watchdog: \(expired.what) exceeded its limit of \(limit) s; the run failed"
+                        + (killed > 0 ? " (\(killed) child processes killed).\n" : ".\n"))
         _exit(Watchdog.exitStatus)
+    }
+
+    /// Kills the processes this one started that still run (a test's
+    /// server, a command under test): they would outlive the run and hold
+    /// its output open, so whoever reads it would wait forever.
+    private static func killChildProcesses() -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var killed = 0
+        for task in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8) else { continue }
+            for pid in text.split(separator: " ").compactMap({ pid_t($0) }) where kill(pid, SIGKILL) == 0 {
+                killed += 1
+            }
+        }
+        return killed
     }
 }
