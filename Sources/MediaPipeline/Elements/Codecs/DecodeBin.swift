@@ -43,18 +43,11 @@ final class DecodeBin: PullingElement, SeekableElement, DeclaredElement {
             directPad = pad
             return [pad: try decoders.open(pad, input, constraints: constraints)]
         }
-        var formats: [String: StreamFormat] = [:]
-        for (pad, format) in try demux.negotiate(r).sorted(by: { $0.key < $1.key }) {
-            formats[pad] = try decoders.open(pad, format, constraints: constraints)
-        }
-        return formats
+        return try decoders.openAll(try demux.negotiate(r), constraints: constraints)
     }
 
     func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult {
-        var inner = Outputs()
-        let result = try demux.produce(into: &inner)
-        try decoders.route(inner, constraints: constraints, into: &out)
-        return result
+        try decoders.produce(from: demux, constraints: constraints, into: &out)
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {

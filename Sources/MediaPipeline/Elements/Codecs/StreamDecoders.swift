@@ -21,6 +21,23 @@ final class StreamDecoders {
     }
 
     /// Decodes what a demuxer emitted (new pads first) and emits it on the same pads.
+    /// A decoder for each of a demuxer's pads, in pad order: the decoded formats by pad.
+    func openAll(_ formats: [String: StreamFormat], constraints: [String: [Caps]]) throws(PipelineError) -> [String: StreamFormat] {
+        var decoded: [String: StreamFormat] = [:]
+        for (pad, format) in formats.sorted(by: { $0.key < $1.key }) {
+            decoded[pad] = try open(pad, format, constraints: constraints)
+        }
+        return decoded
+    }
+
+    /// One step of `demux`, its chunks decoded into `out`.
+    func produce(from demux: Demux, constraints: [String: [Caps]], into out: inout Outputs) throws(PipelineError) -> FlowResult {
+        var inner = Outputs()
+        let result = try demux.produce(into: &inner)
+        try route(inner, constraints: constraints, into: &out)
+        return result
+    }
+
     func route(_ inner: Outputs, constraints: [String: [Caps]], into out: inout Outputs) throws(PipelineError) {
         for w in inner.warnings { out.warn(w) }
         for (pad, format) in inner.formats {

@@ -33,18 +33,11 @@ final class URIDecodeBin: SourceElement, SeekableElement, DeclaredElement {
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
         constraints = r.constraints
-        var formats: [String: StreamFormat] = [:]
-        for (pad, format) in try demux.open(url: uri).sorted(by: { $0.key < $1.key }) {
-            formats[pad] = try decoders.open(pad, format, constraints: constraints)
-        }
-        return formats
+        return try decoders.openAll(try demux.open(url: uri), constraints: constraints)
     }
 
     func produce(into out: inout Outputs) throws(PipelineError) -> FlowResult {
-        var inner = Outputs()
-        let result = try demux.produce(into: &inner)
-        try decoders.route(inner, constraints: constraints, into: &out)
-        return result
+        try decoders.produce(from: demux, constraints: constraints, into: &out)
     }
 
     func finish(into out: inout Outputs) throws(PipelineError) { try decoders.finish(into: &out) }
