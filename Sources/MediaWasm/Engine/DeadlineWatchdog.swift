@@ -35,6 +35,10 @@ final class DeadlineWatchdog: @unchecked Sendable {
     private var entries: [UInt64: Entry] = [:]
     private var nextID: UInt64 = 0
     private var started = false
+    /// When the watching thread wakes by itself; nil while it waits for a
+    /// signal only. A registration due later needs no wake-up, so most
+    /// calls (limits of seconds, calls of microseconds) cost no thread switch.
+    private var wakesAt: ContinuousClock.Instant?
 
     /// Calls `expire` at `deadline` (and again every ``repeatInterval``)
     /// until the registration is cancelled.
@@ -49,7 +53,7 @@ final class DeadlineWatchdog: @unchecked Sendable {
             thread.name = "wasi-media guest deadlines"
             thread.start()
         }
-        condition.signal()
+        if wakesAt.map({ deadline < $0 }) ?? true { condition.signal() }
         return Registration(id: nextID)
     }
 
@@ -88,8 +92,10 @@ final class DeadlineWatchdog: @unchecked Sendable {
                 entries[id]?.due = now + Self.repeatInterval
             }
             if let next = entries.values.map(\.due).min() {
+                wakesAt = next
                 _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, (next - ContinuousClock.now).inSeconds)))
             } else {
+                wakesAt = nil
                 condition.wait()
             }
         }
