@@ -45,20 +45,22 @@ public final class StreamingDemuxer {
 
     private enum Operation { case open, readNext, seek(Int64) }
 
-    public convenience init(label: String = "byte stream", options: [String: String] = [:]) {
-        self.init(label: label, options: options, threadStackSize: nil)
+    /// `threadName`: the worker thread's name (in `/proc/self/task/*/comm`,
+    /// at most 15 bytes); by default ``threadName``.
+    public convenience init(label: String = "byte stream", options: [String: String] = [:], threadName: String = StreamingDemuxer.threadName) {
+        self.init(label: label, options: options, threadName: threadName, threadStackSize: nil)
     }
 
-    /// The name of every demuxer's worker thread (in `/proc/self/task/*/comm`).
+    /// The default name of a demuxer's worker thread.
     public static let threadName = "media-demux"
 
     /// `threadStackSize`: the worker's stack in bytes (nil: the system's
     /// default); tests make the thread fail to start with an impossible one.
-    init(label: String, options: [String: String], threadStackSize: Int?) {
+    init(label: String, options: [String: String], threadName: String = StreamingDemuxer.threadName, threadStackSize: Int?) {
         let shared = Shared()
         self.shared = shared
         do {
-            worker = try WorkerThread(name: Self.threadName, stackSize: threadStackSize) { Self.run(shared, label: label, options: options) }
+            worker = try WorkerThread(name: threadName, stackSize: threadStackSize) { Self.run(shared, label: label, options: options) }
             startFailure = nil
         } catch {
             worker = nil

@@ -391,7 +391,8 @@ public enum ContainerHost {
             let budget = call.instance.hostBudget
             let fixed = try budget.charge(HostCosts.byteFedDemuxer, for: "a byte-fed demuxer", by: call.name.field,
                                           owner: .byteFedDemuxer)
-            let demuxer = StreamingDemuxer(label: "appended bytes", options: demuxerOptions(protocols: "none"))
+            let demuxer = StreamingDemuxer(label: "appended bytes", options: demuxerOptions(protocols: "none"),
+                                          threadName: call.state.demuxerThreadName)
             if let failure = demuxer.startFailure {
                 throw HostRefusal("a byte-fed demuxer cannot start its thread: \(failure)")
             }

@@ -1,3 +1,4 @@
+import Synchronization
 /// A key for a value kept per guest instance (see ``InstanceState``).
 ///
 /// ```swift
@@ -37,6 +38,16 @@ public final class InstanceState {
     /// Bytes the host has copied between guest memory and its own while
     /// serving the current import, charged to fuel when the import returns.
     let work = HostWorkMeter()
+
+    /// Unique among this process's instances; names the host threads the
+    /// instance holds (``demuxerThreadName``).
+    public let serial: UInt64 = InstanceState.serials.add(1, ordering: .relaxed).newValue
+
+    /// The name of this instance's byte-fed demuxer threads
+    /// (`/proc/self/task/*/comm`): `gdmx-` and the serial in hex.
+    public var demuxerThreadName: String { "gdmx-" + String(serial, radix: 16) }
+
+    private static let serials = Atomic<UInt64>(0)
 
     public init() {}
 
