@@ -50,13 +50,7 @@ public enum TestPattern {
                 for y in 0..<ch {
                     for x in 0..<cw {
                         let (u, v) = chroma(x * 2, y * 2)
-                        if format == .yuv420p {
-                            base[planes[1].offset + y * planes[1].stride + x] = u
-                            base[planes[2].offset + y * planes[2].stride + x] = v
-                        } else {
-                            base[planes[1].offset + y * planes[1].stride + 2 * x] = u
-                            base[planes[1].offset + y * planes[1].stride + 2 * x + 1] = v
-                        }
+                        storeChroma(u, v, x: x, y: y, format: format, planes: planes, base: base)
                     }
                 }
             case .rgba8888, .bgra8888:
@@ -257,6 +251,19 @@ extension TestPattern {
         }
     }
 
+    /// Writes the chroma sample at (`x`, `y`) of the half-size chroma grid:
+    /// separate U and V planes (yuv420p) or interleaved UV (nv12).
+    static func storeChroma(_ u: UInt8, _ v: UInt8, x: Int, y: Int, format: PixelFormat, planes: [PlaneLayout],
+                            base: UnsafeMutablePointer<UInt8>) {
+        if format == .yuv420p {
+            base[planes[1].offset + y * planes[1].stride + x] = u
+            base[planes[2].offset + y * planes[2].stride + x] = v
+        } else {
+            base[planes[1].offset + y * planes[1].stride + 2 * x] = u
+            base[planes[1].offset + y * planes[1].stride + 2 * x + 1] = v
+        }
+    }
+
     /// BT.601 limited-range Y, U, V of an RGB colour.
     static func yuv(_ c: (UInt8, UInt8, UInt8)) -> (UInt8, UInt8, UInt8) {
         let r = Double(c.0) / 255, g = Double(c.1) / 255, b = Double(c.2) / 255
@@ -287,13 +294,7 @@ extension TestPattern {
                 for y in 0..<(height + 1) / 2 {
                     for x in 0..<(width + 1) / 2 {
                         let (_, u, v) = yuv(color(x * 2, y * 2))
-                        if format == .yuv420p {
-                            base[planes[1].offset + y * planes[1].stride + x] = u
-                            base[planes[2].offset + y * planes[2].stride + x] = v
-                        } else {
-                            base[planes[1].offset + y * planes[1].stride + 2 * x] = u
-                            base[planes[1].offset + y * planes[1].stride + 2 * x + 1] = v
-                        }
+                        storeChroma(u, v, x: x, y: y, format: format, planes: planes, base: base)
                     }
                 }
             case .rgba8888, .bgra8888:
