@@ -60,6 +60,7 @@ let examples: [(name: String, world: String, settings: [SwiftSetting])] = [
 let checks: [(name: String, world: String)] = [
     ("ImportCoverage", "WasiMediaApp"),
     ("FrameOwnership", "WasiMediaVideoFilter"),
+    ("Faults", "WasiMediaVideoFilter"),
 ]
 
 let package = Package(

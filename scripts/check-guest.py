@@ -14,12 +14,18 @@ the module's import, function and export sections itself."""
 import os, re, sys
 
 ABI_PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'docs', 'guest-abi.md')
+LOGGING = 'wasi:logging/logging@0.1.0-draft'
 WORLD_IMPORTS = {
-    'video-filter': ['types'],
-    'audio-filter': ['types'],
-    'encoded-transform': [],
-    'media-app': ['types', 'codec', 'capture', 'container', 'audio-mixer', 'playback', 'clock'],
+    'video-filter': ['types', LOGGING],
+    'audio-filter': ['types', LOGGING],
+    'encoded-transform': [LOGGING],
+    'media-app': ['types', 'codec', 'capture', 'container', 'audio-mixer', 'playback', 'clock', LOGGING],
 }
+
+
+def module_name(interface):
+    """The import module of an interface: `types` -> `wasi:media/types@0.1.0-draft`."""
+    return interface if ':' in interface else f'wasi:media/{interface}@0.1.0-draft'
 VALTYPES = {0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64'}
 
 
@@ -91,7 +97,7 @@ def read_abi_page():
     {world: {export: type}}."""
     imports, exports, module, world = {}, {}, None, None
     for line in open(ABI_PAGE, encoding='utf-8'):
-        heading = re.match(r'^`(wasi:media/[a-z-]+@[^`]+)`\s*$', line)
+        heading = re.match(r'^`(wasi:[a-z-]+/[a-z-]+@[^`]+)`', line)
         if heading:
             module = heading.group(1); imports[module] = {}
             continue
@@ -101,7 +107,9 @@ def read_abi_page():
         if len(row) == 3 and row[1].startswith('`wasi:media/') and '#' in row[1]:
             if row[0]:
                 world = row[0].strip('`')
-            exports.setdefault(world, {})[row[1].strip('`')] = re.match(r'`([^`]*)`', row[2]).group(1)
+            export = re.match(r'`([^`]*)`', row[1]).group(1)
+            optional = '(may be absent)' in row[1]
+            exports.setdefault(world, {})[export] = (re.match(r'`([^`]*)`', row[2]).group(1), optional)
             module = None
         elif module and len(row) == 2 and row[0].startswith('`') and row[1].startswith('`('):
             imports[module][row[0].strip('`')] = re.match(r'`([^`]*)`', row[1]).group(1)
@@ -123,12 +131,12 @@ def main():
     abi_imports, abi_exports = read_abi_page()
     if world is None:
         names = {e[0] for e in exports}
-        found = [w for w, fs in abi_exports.items() if names & set(fs)]
+        found = [w for w, fs in abi_exports.items() if names & {e for e, (_, o) in fs.items() if not o}]
         if len(found) != 1:
             raise SystemExit(f'{path}: exports match {len(found)} worlds ({", ".join(found) or "none"})')
         world = found[0]
     problems = []
-    allowed = {f'wasi:media/{i}@0.1.0-draft' for i in WORLD_IMPORTS[world]}
+    allowed = {module_name(i) for i in WORLD_IMPORTS[world]}
     for module, field, kind, t in imports:
         if module not in allowed:
             problems.append(f'imports {module} {field}: the {world} world does not import {module}')
@@ -144,7 +152,8 @@ def main():
             for field in abi_imports.get(module, {}):
                 if (module, field) not in imported:
                     problems.append(f'does not import {module} {field}')
-    expected = dict(abi_exports[world])
+    expected = {e: t for e, (t, _) in abi_exports[world].items()}
+    optional = {e for e, (_, o) in abi_exports[world].items() if o}
     for export, kind, t in exports:
         if export == 'memory' and kind == 'memory':
             continue
@@ -159,7 +168,8 @@ def main():
         if t != want:
             problems.append(f'exports {export} as {t or kind}, docs/guest-abi.md says {want}')
     for export in expected:
-        problems.append(f'does not export {export}')
+        if export not in optional:
+            problems.append(f'does not export {export}')
     for required in ('memory', 'cabi_realloc'):
         if required not in {e[0] for e in exports}:
             problems.append(f'does not export {required}')

@@ -49,6 +49,7 @@ struct Run: AsyncParsableCommand {
         let watcher = Task {
             for await message in pipeline.bus {
                 if json { try? printJSONLine(BusLine(message)) }
+                if !json, case .log(let element, let entry) = message { printError("\(element): \(entry)") }
                 if case .progress(_, let us) = message { bar.update(positionUs: us, durationUs: nil, frames: nil) }
             }
         }
@@ -76,6 +77,9 @@ struct BusLine: Encodable {
     var state: String?
     var message: String?
     var positionUs: Int64?
+    /// Of a `log` line: `trace` ... `critical`, and the context the guest gave.
+    var level: String?
+    var context: String?
 
     init(_ m: BusMessage) {
         switch m {
@@ -87,6 +91,9 @@ struct BusLine: Encodable {
         case .endOfStream: type = "eos"
         case .progress(let e, let us): type = "progress"; element = e; positionUs = us
         case .seekDone(let us): type = "seek-done"; positionUs = us
+        case .log(let e, let entry):
+            type = "log"; element = e; level = entry.level.rawValue; message = entry.message
+            context = entry.context.isEmpty ? nil : entry.context
         }
     }
 }

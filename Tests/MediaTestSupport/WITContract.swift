@@ -44,18 +44,25 @@ public enum WITContract {
     /// An interface: its free functions and resources, by WIT name.
     public struct Interface: Sendable, Hashable {
         public let name: String
+        /// The WIT package it belongs to: `media`, or `logging` for the
+        /// WASI logging interface the worlds import from `wit/deps/`.
+        public let package: String
         public let functions: [String]
         public let resources: [Resource]
 
-        public init(_ name: String, functions: [String] = [], resources: [Resource] = []) {
+        public init(_ name: String, package: String = packageName, functions: [String] = [], resources: [Resource] = []) {
             self.name = name
+            self.package = package
             self.functions = functions
             self.resources = resources
         }
 
+        /// Whether it is an interface of `wasi:media` itself (not of a dependency).
+        public var isOwn: Bool { package == packageName }
+
         /// `wasi:media/<name>@0.1.0-draft`: the core module name of its
         /// imports, and the prefix of its export names.
-        public var qualifiedName: String { "\(namespace):\(packageName)/\(name)@\(version)" }
+        public var qualifiedName: String { "\(namespace):\(package)/\(name)@\(version)" }
 
         /// Every core-module import field a guest importing this interface
         /// may use (module ``qualifiedName``).
@@ -128,19 +135,30 @@ public enum WITContract {
         Interface("audio-processor", functions: ["configure", "accepted-formats", "process", "flush"]),
         Interface("encoded-transformer", functions: ["start", "transform", "flush"]),
         Interface("app", functions: ["run"]),
+        Interface("properties", functions: ["describe"]),
+        // Dependencies (wit/deps/).
+        Interface("logging", package: "logging", functions: ["log"]),
     ]
 
+    /// The interfaces of `wasi:media` itself.
+    public static var ownInterfaces: [Interface] { interfaces.filter(\.isOwn) }
+
     public static let worlds: [World] = [
-        World("video-filter", imports: ["types"], exports: ["video-processor"]),
-        World("audio-filter", imports: ["types"], exports: ["audio-processor"]),
-        World("encoded-transform", imports: [], exports: ["encoded-transformer"]),
+        World("video-filter", imports: ["types", logging], exports: ["video-processor", "properties"]),
+        World("audio-filter", imports: ["types", logging], exports: ["audio-processor", "properties"]),
+        World("encoded-transform", imports: [logging], exports: ["encoded-transformer", "properties"]),
         World("media-app",
-              imports: ["types", "codec", "capture", "container", "audio-mixer", "playback", "clock"],
+              imports: ["types", "codec", "capture", "container", "audio-mixer", "playback", "clock", logging],
               exports: ["app"]),
     ]
 
+    /// How a world names the WASI logging interface it imports.
+    public static let logging = "wasi:logging/logging@0.1.0-draft"
+
+    /// An interface by its name in the package (`types`) or, for a
+    /// dependency, as a world names it (`wasi:logging/logging@0.1.0-draft`).
     public static func interface(named name: String) -> Interface? {
-        interfaces.first { $0.name == name }
+        interfaces.first { ($0.isOwn && $0.name == name) || $0.qualifiedName == name }
     }
 
     public static func world(named name: String) -> World? {

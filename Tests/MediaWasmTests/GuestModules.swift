@@ -72,6 +72,8 @@ struct Run {
     let sink2 = Collected()
     let tap2 = Collected()
     var warnings: [String] = []
+    /// Log lines posted on the bus: the element that posted each, and the line.
+    var logs: [(element: String, entry: ElementLog)] = []
 
     var registry: ElementRegistry {
         var registry = ElementRegistry.withGuests
@@ -88,8 +90,12 @@ struct Run {
         let pipeline = try Pipeline(launch: line, registry: run.registry)
         let bus = Task {
             var warnings: [String] = []
-            for await message in pipeline.bus { if case .warning(_, let text) = message { warnings.append(text) } }
-            return warnings
+            var logs: [(String, ElementLog)] = []
+            for await message in pipeline.bus {
+                if case .warning(_, let text) = message { warnings.append(text) }
+                if case .log(let element, let entry) = message { logs.append((element, entry)) }
+            }
+            return (warnings, logs)
         }
         do {
             _ = try await pipeline.run()
@@ -97,7 +103,7 @@ struct Run {
             bus.cancel()
             throw error
         }
-        run.warnings = await bus.value
+        (run.warnings, run.logs) = await bus.value
         return run
     }
 }

@@ -230,11 +230,11 @@ struct WITPackageCheck {
     // MARK: - Contract
 
     private mutating func compareWithContract() {
-        let expectedInterfaces = Set(WITContract.interfaces.map(\.name))
+        let expectedInterfaces = Set(WITContract.ownInterfaces.map(\.name))
         for name in Set(interfaces.keys).subtracting(expectedInterfaces).sorted() {
             report("interface \(name) is not in WITContract")
         }
-        for expected in WITContract.interfaces {
+        for expected in WITContract.ownInterfaces {
             guard let interface = interfaces[expected.name] else {
                 report("interface \(expected.name) is missing")
                 continue

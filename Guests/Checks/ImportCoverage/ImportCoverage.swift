@@ -102,6 +102,8 @@ struct ImportCoverage: MediaApp {
         clock.seek(toUs: 0)
         _ = clock.nowUs
         _ = try clock.wait(untilUs: 0)
+        // logging
+        log(.info, "every import linked", context: "coverage")
     }
 }
 

@@ -13,6 +13,12 @@ struct BoxOverlay: VideoFilter {
 
     var acceptedFormats: [PixelFormat] { [.rgba8888, .bgra8888] }
 
+    static var properties: [PropertySpec]? {[
+        .string("box", doc: "x,y,w,h of the rectangle, in pixels; unset draws nothing"),
+        .string("color", default: "ff0000", doc: "outline colour as rrggbb"),
+        .integer("thickness", 1...4096, default: "2", doc: "outline width in pixels"),
+    ]}
+
     mutating func configure(_ properties: Properties) throws(GuestError) {
         if let b = try properties.integers("box", count: 4) {
             guard b[2] >= 0, b[3] >= 0 else { throw GuestError("box: width and height must not be negative") }

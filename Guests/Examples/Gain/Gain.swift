@@ -1,12 +1,16 @@
 import WasiMediaAudioFilter
 
 /// Multiplies every sample by `gain=` (a number, default 1; 1 passes the
-/// audio on without touching it). Works on `f32-planar`; `s16-interleaved`
-/// is scaled too, with results clamped to the 16-bit range.
+/// audio on without touching it). Takes `f32-planar` and `s16-interleaved`
+/// (results clamped to the 16-bit range).
 struct Gain: AudioFilter {
     var gain: Float = 1
 
-    var acceptedFormats: [SampleFormat] { [.f32Planar] }
+    var acceptedFormats: [SampleFormat] { [.f32Planar, .s16Interleaved] }
+
+    static var properties: [PropertySpec]? {[
+        .number("gain", 0...1e6, default: "1", doc: "factor every sample is multiplied by"),
+    ]}
 
     mutating func configure(_ properties: Properties) throws(GuestError) {
         let value = try properties.number("gain") ?? 1

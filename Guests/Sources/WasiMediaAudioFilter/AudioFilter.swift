@@ -23,12 +23,17 @@ public protocol AudioFilter {
 
     /// End of stream: returns the audio the filter still holds. Default: none.
     mutating func flush() throws(MediaError) -> [AudioData]
+
+    /// The properties `configure` takes, which the host checks before the
+    /// first `configure`. Default: nil, declaring nothing.
+    static var properties: [PropertySpec]? { get }
 }
 
 extension AudioFilter {
     public mutating func configure(_ properties: Properties) throws(GuestError) {}
     public var acceptedFormats: [SampleFormat] { [] }
     public mutating func flush() throws(MediaError) -> [AudioData] { [] }
+    public static var properties: [PropertySpec]? { nil }
 }
 
 /// Makes `filter` the guest's audio filter. Call it from the one function
@@ -48,6 +53,7 @@ class AudioFilterInstance {
     func acceptedFormats() -> [SampleFormat] { [] }
     func process(_ audio: AudioData) -> [AudioData] { [] }
     func flush() -> [AudioData] { [] }
+    func properties() -> [PropertySpec]? { nil }
 }
 
 final class RegisteredAudioFilter<F: AudioFilter>: AudioFilterInstance {
@@ -62,10 +68,12 @@ final class RegisteredAudioFilter<F: AudioFilter>: AudioFilterInstance {
     }
 
     override func process(_ audio: AudioData) -> [AudioData] {
-        do { return try filter.process(audio) } catch { fatalError("process failed") }
+        do { return try filter.process(audio) } catch { trapAfter("process", error) }
     }
 
     override func flush() -> [AudioData] {
-        do { return try filter.flush() } catch { fatalError("flush failed") }
+        do { return try filter.flush() } catch { trapAfter("flush", error) }
     }
+
+    override func properties() -> [PropertySpec]? { F.properties }
 }

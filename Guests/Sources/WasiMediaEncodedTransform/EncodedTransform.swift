@@ -24,11 +24,16 @@ public protocol EncodedTransform {
     /// The stream is about to close: returns the frames still held.
     /// Default: none.
     mutating func flush() throws(GuestError) -> [EncodedFrame]
+
+    /// The properties `start` takes, which the host checks before `start`.
+    /// Default: nil, declaring nothing.
+    static var properties: [PropertySpec]? { get }
 }
 
 extension EncodedTransform {
     public mutating func start(_ options: Properties) throws(GuestError) {}
     public mutating func flush() throws(GuestError) -> [EncodedFrame] { [] }
+    public static var properties: [PropertySpec]? { nil }
 }
 
 /// Makes `transform` the guest's encoded transform. Call it from the one
@@ -47,6 +52,7 @@ class EncodedTransformInstance {
     func start(_ options: Properties) -> GuestError? { nil }
     func transform(_ frame: EncodedFrame) -> [EncodedFrame] { [] }
     func flush() -> [EncodedFrame] { [] }
+    func properties() -> [PropertySpec]? { nil }
 }
 
 final class RegisteredEncodedTransform<T: EncodedTransform>: EncodedTransformInstance {
@@ -57,10 +63,12 @@ final class RegisteredEncodedTransform<T: EncodedTransform>: EncodedTransformIns
     }
 
     override func transform(_ frame: EncodedFrame) -> [EncodedFrame] {
-        do { return try transformer.transform(frame) } catch { fatalError("transform failed") }
+        do { return try transformer.transform(frame) } catch { trapAfter("transform", error.message) }
     }
 
     override func flush() -> [EncodedFrame] {
-        do { return try transformer.flush() } catch { fatalError("flush failed") }
+        do { return try transformer.flush() } catch { trapAfter("flush", error.message) }
     }
+
+    override func properties() -> [PropertySpec]? { T.properties }
 }

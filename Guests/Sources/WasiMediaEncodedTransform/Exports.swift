@@ -61,3 +61,17 @@ func flushPost(_ result: UnsafeMutableRawPointer) {
     let (list, count) = CanonicalABI.loadPair(result, 0)
     EncodedFrame.freeLoweredList(list, count)
 }
+
+// wasi:media/properties: the properties the guest declares (none: `none`).
+
+@_expose(wasm, "wasi:media/properties@0.1.0-draft#describe")
+@_cdecl("wasi_media_encoded_transform_describe")
+func describe() -> UnsafeMutableRawPointer {
+    PropertyDescription.lower(transformer.properties())
+}
+
+@_expose(wasm, "cabi_post_wasi:media/properties@0.1.0-draft#describe")
+@_cdecl("wasi_media_encoded_transform_describe_post")
+func describePost(_ result: UnsafeMutableRawPointer) {
+    PropertyDescription.free(result)
+}

@@ -68,3 +68,17 @@ func flush() -> UnsafeMutableRawPointer {
 func flushPost(_ result: UnsafeMutableRawPointer) {
     CanonicalABI.freePair(result, 0)
 }
+
+// wasi:media/properties: the properties the guest declares (none: `none`).
+
+@_expose(wasm, "wasi:media/properties@0.1.0-draft#describe")
+@_cdecl("wasi_media_video_filter_describe")
+func describe() -> UnsafeMutableRawPointer {
+    PropertyDescription.lower(filter.properties())
+}
+
+@_expose(wasm, "cabi_post_wasi:media/properties@0.1.0-draft#describe")
+@_cdecl("wasi_media_video_filter_describe_post")
+func describePost(_ result: UnsafeMutableRawPointer) {
+    PropertyDescription.free(result)
+}

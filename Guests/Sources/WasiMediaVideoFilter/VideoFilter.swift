@@ -23,17 +23,24 @@ public protocol VideoFilter {
 
     /// Returns the frames to send downstream: none (the frame is dropped),
     /// the input itself (no pixel copied), a changed or new frame, or
-    /// several. A thrown error traps: the pipeline reports the guest failed.
+    /// several. A thrown error traps after logging its code and message at
+    /// `critical`: the pipeline reports the guest failed, with that message.
     mutating func process(_ frame: VideoFrame) throws(MediaError) -> [VideoFrame]
 
     /// End of stream: returns the frames the filter still holds. Default: none.
     mutating func flush() throws(MediaError) -> [VideoFrame]
+
+    /// The properties `configure` takes, which the host checks before the
+    /// first `configure` (a misspelt name is an error with a suggestion).
+    /// Default: nil, declaring nothing (the host passes everything through).
+    static var properties: [PropertySpec]? { get }
 }
 
 extension VideoFilter {
     public mutating func configure(_ properties: Properties) throws(GuestError) {}
     public var acceptedFormats: [PixelFormat] { [] }
     public mutating func flush() throws(MediaError) -> [VideoFrame] { [] }
+    public static var properties: [PropertySpec]? { nil }
 }
 
 /// Makes `filter` the guest's video filter. Call it from the one function
@@ -56,6 +63,7 @@ class VideoFilterInstance {
     func acceptedFormats() -> [PixelFormat] { [] }
     func process(_ frame: VideoFrame) -> [VideoFrame] { [] }
     func flush() -> [VideoFrame] { [] }
+    func properties() -> [PropertySpec]? { nil }
 }
 
 final class RegisteredVideoFilter<F: VideoFilter>: VideoFilterInstance {
@@ -70,10 +78,12 @@ final class RegisteredVideoFilter<F: VideoFilter>: VideoFilterInstance {
     }
 
     override func process(_ frame: VideoFrame) -> [VideoFrame] {
-        do { return try filter.process(frame) } catch { fatalError("process failed") }
+        do { return try filter.process(frame) } catch { trapAfter("process", error) }
     }
 
     override func flush() -> [VideoFrame] {
-        do { return try filter.flush() } catch { fatalError("flush failed") }
+        do { return try filter.flush() } catch { trapAfter("flush", error) }
     }
+
+    override func properties() -> [PropertySpec]? { F.properties }
 }

@@ -7,6 +7,8 @@ public enum BusMessage: Sendable {
     case negotiated(element: String, pad: String, format: StreamFormat)
     case error(PipelineError)
     case warning(element: String, message: String)
+    /// A log line of an element: what a guest logged through `wasi:logging`.
+    case log(element: String, ElementLog)
     /// One sink received end of stream (once per sink per stream: a seek
     /// after the end starts a new stream).
     case sinkEndOfStream(String)

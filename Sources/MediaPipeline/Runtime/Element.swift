@@ -13,6 +13,13 @@ public struct Outputs {
     /// Positions to post on the bus as progress, µs.
     public private(set) var progress: [Int64] = []
 
+    /// Log lines to post on the bus (`BusMessage.log`), naming this element.
+    public private(set) var logs: [ElementLog] = []
+
+    /// Posts a log line on the bus (`BusMessage.log`) naming this element:
+    /// what a sandboxed guest said, for instance.
+    public mutating func log(_ entry: ElementLog) { logs.append(entry) }
+
     /// Posts a warning on the bus (`BusMessage.warning`) naming this element; the stream goes on.
     public mutating func warn(_ message: String) { warnings.append(message) }
 

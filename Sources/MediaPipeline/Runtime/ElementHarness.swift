@@ -23,6 +23,8 @@ public final class ElementHarness {
     private var outputs: [(pad: String, item: MediaItem)] = []
     /// Every warning the element posted, in order.
     public private(set) var warnings: [String] = []
+    /// Log lines the element posted, in order.
+    public private(set) var logs: [ElementLog] = []
     /// Every position the element posted as progress (`Outputs.reportProgress`), µs, in order.
     public private(set) var progress: [Int64] = []
     private var finished = false
@@ -104,6 +106,7 @@ public final class ElementHarness {
 
     private func collect(_ out: Outputs) {
         warnings += out.warnings
+        logs += out.logs
         progress += out.progress
         for (pad, format) in out.formats { formats[pad] = format }
         outputs += out.items

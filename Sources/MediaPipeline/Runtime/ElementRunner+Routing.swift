@@ -58,6 +58,7 @@ extension ElementRunner {
     /// (the run is being torn down).
     func forward(_ out: Outputs) async throws(PipelineError) -> FlowResult {
         for warning in out.warnings { bus.post(.warning(element: spec.name, message: warning)) }
+        for entry in out.logs { bus.post(.log(element: spec.name, entry)) }
         for positionUs in out.progress { bus.post(.progress(element: spec.name, positionUs: positionUs)) }
         for (pad, format) in out.formats {
             guard try await announce(format, on: pad) == .delivered else { return .flushing }

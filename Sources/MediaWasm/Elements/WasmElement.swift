@@ -1,5 +1,6 @@
 import MediaCore
 import MediaPipeline
+import Synchronization
 
 /// The running `wasm` element (see ``WasmElementFactory``): one guest
 /// instance, made in the element's task, fed one item at a time.
@@ -24,9 +25,14 @@ final class WasmElement: DeclaredElement {
     /// A trap in `flush` at a seek, under `on-error=skip|passthrough`: said with the next outputs.
     private var pendingWarning: String?
 
+    /// The guest's log lines since they were last posted (the guest runs on
+    /// the element's task; lines are posted with the outputs of each call).
+    private let logs = LogLines()
+
     /// Loads and checks the guest (file, world, imports against `grant=`).
     init(settings: Settings, context: ElementContext) throws(PipelineError) {
-        let options = try settings.options()
+        var options = try settings.options()
+        options.onLog = { [logs] entry in logs.append(entry) }
         do {
             processor = try GuestProcessor(path: settings.module ?? "", options: options)
         } catch {
@@ -78,6 +84,7 @@ final class WasmElement: DeclaredElement {
     }
 
     func process(_ item: MediaItem, on pad: String, into out: inout Outputs) throws(PipelineError) {
+        defer { logs.post(into: &out) }
         if let warning = pendingWarning.take() { out.warn(warning) }
         switch (item, processor.world) {
         case (.video, .videoFilter), (.audio, .audioFilter), (.encoded, .encodedTransform): break
@@ -100,6 +107,7 @@ final class WasmElement: DeclaredElement {
     }
 
     func finish(into out: inout Outputs) throws(PipelineError) {
+        defer { logs.post(into: &out) }
         if let warning = pendingWarning.take() { out.warn(warning) }
         do throws(GuestProcessorError) {
             switch processor.world {
@@ -129,7 +137,7 @@ final class WasmElement: DeclaredElement {
             guard error.kind == .trap, onError != .stop else {
                 throw PipelineError(.failed, error.description, element: name)
             }
-            pendingWarning = "\(error); flushed at a seek with a fresh instance"
+            pendingWarning = "\(error.summary); flushed at a seek with a fresh instance"
             do { try processor.restart() } catch {
                 throw PipelineError(.failed, error.description, element: name)
             }
@@ -162,8 +170,8 @@ final class WasmElement: DeclaredElement {
         }
         let what = item?.timestampUs.map { "the item at \($0) µs" } ?? "the end of stream"
         switch onError {
-        case .skip: out.warn("\(error); skipped \(what)")
-        case .passthrough: out.warn("\(error); passed \(what) on unchanged")
+        case .skip: out.warn("\(error.summary); skipped \(what)")
+        case .passthrough: out.warn("\(error.summary); passed \(what) on unchanged")
         case .stop: break
         }
         if onError == .passthrough, let item { out.emit(item) }
@@ -174,5 +182,18 @@ final class WasmElement: DeclaredElement {
 
     private func call<R>(_ body: () throws(GuestProcessorError) -> R) throws(PipelineError) -> R {
         do { return try body() } catch { throw PipelineError(.failed, error.description, element: name) }
+    }
+}
+
+/// Log lines a guest wrote during calls, until the element posts them.
+private final class LogLines: Sendable {
+    private let lines = Mutex<[ElementLog]>([])
+
+    func append(_ entry: ElementLog) { lines.withLock { $0.append(entry) } }
+
+    /// Posts every line held on the bus (with the call's outputs) and forgets them.
+    func post(into out: inout Outputs) {
+        let held = lines.withLock { lines in defer { lines.removeAll() }; return lines }
+        for entry in held { out.log(entry) }
     }
 }

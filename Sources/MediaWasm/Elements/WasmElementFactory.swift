@@ -45,6 +45,7 @@ public enum GuestErrorPolicy: String, Sendable, CaseIterable {
 extension GuestErrorPolicy: SettingChoice {}
 extension GuestWorld: SettingChoice {}
 extension EngineChoice: SettingChoice {}
+extension ElementLog.Level: SettingChoice {}
 
 extension WasmElement {
     /// The user's settings of a `wasm` element. Defaults are WasmLimits'.
@@ -59,6 +60,7 @@ extension WasmElement {
         var onError: GuestErrorPolicy = .stop
         var engine: EngineChoice = .auto
         var props: String?
+        var logLevel: ElementLog.Level = .info
 
         static let declaration: [Setting<Self>] = [
             .string("module", \.module, "path of the guest's .wasm file"),
@@ -72,6 +74,7 @@ extension WasmElement {
             .choice("on-error", \.onError, "when the guest traps: stop the pipeline, skip the item (warning), or pass it on unchanged (warning)"),
             .choice("engine", \.engine, "engine to run the guest on: wasmtime (JIT, when libwasmtime is present) or wasmkit; auto is wasmtime where present, wasmkit otherwise"),
             .string("props", \.props, "properties for the guest's configure/start: key=value;key=value (quote the whole value in a launch line)"),
+            .choice("log-level", \.logLevel, "the least level of the guest's wasi:logging lines posted on the bus; lower ones are dropped unread"),
         ]
 
         /// The guest processor's options these settings give, or every problem at once.
@@ -98,6 +101,7 @@ extension WasmElement {
                 problems.append("host-memory: '\(hostMemory)' is not a size (bytes, or a number with KiB, MiB or GiB)")
             }
             options.limits.timeLimit = WasmLimits.timeLimit(seconds: timeLimit)
+            options.logLevel = logLevel
             switch Self.pairs(props ?? "") {
             case .success(let pairs): options.properties = pairs
             case .failure(let problem): problems.append(problem.message)

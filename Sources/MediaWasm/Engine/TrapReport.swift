@@ -87,8 +87,13 @@ public struct TrapReport: Sendable, Hashable, CustomStringConvertible {
     public var refusedGrowth: RefusedGrowth?
     /// The engine that ran the guest (`wasmkit`).
     public var engine: String
-    /// The guest's call stack as the engine printed it, when it gave one.
+    /// The guest's call stack as the engine printed it, when it gave one
+    /// (``GuestBacktrace`` reads it).
     public var backtrace: String?
+    /// What the guest said last before it trapped: its last `critical`
+    /// line of `wasi:logging` in this call (the Swift SDK logs a thrown
+    /// error's code and message there before trapping).
+    public var guestMessage: String?
 
     public init(export: String, reason: TrapReason, hostImport: ImportName? = nil,
                 refusedGrowth: RefusedGrowth? = nil, engine: String, backtrace: String? = nil) {
@@ -118,6 +123,9 @@ public struct TrapReport: Sendable, Hashable, CustomStringConvertible {
         }
         if let refusedGrowth {
             text += " (memory.grow to \(refusedGrowth.requestedBytes) bytes was refused: the memory cap is \(refusedGrowth.capBytes) bytes)"
+        }
+        if let guestMessage {
+            text += "; the guest said: \(guestMessage)"
         }
         return text
     }

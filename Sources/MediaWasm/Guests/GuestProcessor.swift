@@ -1,5 +1,6 @@
 import Foundation
 public import MediaCore
+public import MediaPipeline
 
 /// One guest module running as a pipeline step: a video filter, an audio
 /// filter or an encoded transform (see ``GuestWorld``).
@@ -33,14 +34,22 @@ public final class GuestProcessor {
         public var limits: WasmLimits = .standard
         /// Passed to `configure`/`start`, in order.
         public var properties: [(String, String)] = []
+        /// The guest's `wasi:logging` lines below this level are dropped unread.
+        public var logLevel: ElementLog.Level = .info
+        /// Receives the guest's log lines (on the thread calling the guest);
+        /// nil writes them to stderr, naming the module.
+        public var onLog: (@Sendable (ElementLog) -> Void)?
 
         public init(engine: String = "auto", world: GuestWorld? = nil, grants: Set<Grant> = ["types"],
-                    limits: WasmLimits = .standard, properties: [(String, String)] = []) {
+                    limits: WasmLimits = .standard, properties: [(String, String)] = [],
+                    logLevel: ElementLog.Level = .info, onLog: (@Sendable (ElementLog) -> Void)? = nil) {
             self.engine = engine
             self.world = world
             self.grants = grants
             self.limits = limits
             self.properties = properties
+            self.logLevel = logLevel
+            self.onLog = onLog
         }
     }
 
@@ -125,6 +134,9 @@ public final class GuestProcessor {
     // MARK: - Setup
 
     private func setUp() throws(GuestProcessorError) {
+        instance.state.log.origin = "guest " + path
+        instance.state.log.minimumLevel = options.logLevel
+        instance.state.log.handler = options.onLog
         let function = world.setupFunction
         let message: String? = try guarded(function) { () throws(WasmError) -> String? in
             let (pointer, count) = try lowerProperties(options.properties)

@@ -33,7 +33,23 @@ public struct GuestProcessorError: Error, Sendable, CustomStringConvertible {
         self.trap = trap
     }
 
+    /// The guest's call stack at the trap, when the engine gave one.
+    public var backtrace: GuestBacktrace? { trap?.backtrace.flatMap(GuestBacktrace.init(engineText:)) }
+
+    /// One line naming the module, function and reason; then, for a trap
+    /// whose engine gave one, the guest's backtrace.
     public var description: String {
+        guard let backtrace else { return summary }
+        var text = summary
+        if trap?.reason == .unreachable, trap?.guestMessage == nil {
+            text += "\n(the guest stopped itself: in Swift, a failed runtime check (an index out of range, an arithmetic "
+                + "overflow, nil unwrapped) or fatalError, in the innermost frame below)"
+        }
+        return text + "\n" + backtrace.description
+    }
+
+    /// The first line of ``description``: module, function and reason.
+    public var summary: String {
         "guest \(module)" + (function.map { " `\($0)`" } ?? "") + ": " + message
     }
 }

@@ -34,12 +34,16 @@ public struct HostModule: Sendable {
     public let name: String
     /// The grant a guest needs to import from this module.
     public let grant: Grant
+    /// Whether every guest may import it, granted or not (`wasi:logging`:
+    /// what a guest says reaches no one but the user).
+    public let alwaysGranted: Bool
     public private(set) var functions: [String: HostFunction] = [:]
 
     /// - Parameter grant: defaults to ``Grant/init(forModule:)`` of `name`.
-    public init(_ name: String, grant: Grant? = nil) {
+    public init(_ name: String, grant: Grant? = nil, alwaysGranted: Bool = false) {
         self.name = name
         self.grant = grant ?? Grant(forModule: name)
+        self.alwaysGranted = alwaysGranted
     }
 
     /// Defines (or replaces) the function `field`.
@@ -93,7 +97,7 @@ public struct HostImports: Sendable {
                 problems.append(.unknownImport(entry.name))
                 continue
             }
-            if let grants, !grants.contains(module.grant) {
+            if let grants, !module.alwaysGranted, !grants.contains(module.grant) {
                 problems.append(.ungrantedImport(entry.name, grant: module.grant))
                 continue
             }

@@ -42,6 +42,7 @@ public struct MediaAppHost: Sendable {
             AudioMixerHost.module(),
             PlaybackHost.module(devices: devices),
             ClockHost.module(),
+            LoggingHost.module(),
         ])
     }
 

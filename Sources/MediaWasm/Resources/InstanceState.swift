@@ -49,6 +49,10 @@ public final class InstanceState {
 
     private static let serials = Atomic<UInt64>(0)
 
+    /// Where the guest's `wasi:logging` lines go, and its last words
+    /// (``LoggingHost``).
+    public let log = GuestLog()
+
     public init() {}
 
     /// The value for `key`, made by `Key.makeValue()` on first use.

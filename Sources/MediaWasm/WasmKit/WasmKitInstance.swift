@@ -94,6 +94,7 @@ final class WasmKitInstance: WasmInstance {
         let outermost = depth == 0
         var watch: DeadlineWatchdog.Registration?
         if outermost {
+            state.log.beginCall()
             limiter.reset()
             store.fuel = limits.fuelPerCall.map { Fuel(remaining: $0) }
             timedOut.store(false, ordering: .relaxed)
@@ -142,6 +143,7 @@ final class WasmKitInstance: WasmInstance {
     private func report(for error: any Error, export: String) -> TrapReport {
         var report = TrapReport(export: export, reason: .engine(String(describing: error)),
                                 refusedGrowth: limiter.refused, engine: engineName)
+        report.guestMessage = state.log.lastWords?.message
         switch error {
         case let trap as Trap:
             let text = WasmKitTrapText(trap)

@@ -165,6 +165,7 @@ final class WasmtimeInstance: WasmInstance {
         var watch: DeadlineWatchdog.Registration?
         if outermost {
             pendingFailure = nil
+            state.log.beginCall()
             memoryRefusals.reset()
             setFuel()
             watch = startClock()
@@ -254,6 +255,7 @@ final class WasmtimeInstance: WasmInstance {
     /// function's failure comes back as one of these, with our own text.
     private func report(message: String, code: UInt8?, export: String) -> TrapReport {
         var report = TrapReport(export: export, reason: .engine(message), refusedGrowth: memoryRefusals.refused, engine: engineName)
+        report.guestMessage = state.log.lastWords?.message
         if let failure = pendingFailure {
             pendingFailure = nil
             report.attribute(to: failure)
