@@ -1,4 +1,5 @@
 import MediaPipeline
+import MediaWasm
 
 /// One element as `wasi-media elements` shows it, in text or JSON.
 struct ElementDescription: Encodable {
@@ -79,6 +80,39 @@ struct ElementDescription: Encodable {
             lines.append("      \(p.doc)")
         }
         lines += ["", "example", "  wasi-media run '\(example)'"]
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A guest module as `wasi-media elements --module` shows it: what the
+/// `wasm` element running it takes, from the module's own declarations.
+struct GuestDescription: Encodable {
+    var module: String
+    var world: String
+    var imports: [String]
+    /// Nil when the guest declares none (its properties are passed unchecked).
+    var properties: [ElementDescription.Property]?
+
+    init(_ guest: GuestProcessor) {
+        module = guest.path
+        world = guest.world.rawValue
+        imports = guest.imports.map(\.description)
+        properties = guest.declaredProperties?.map(ElementDescription.Property.init)
+    }
+
+    var text: String {
+        var lines = ["\(module): a \(world) guest, run by the `wasm` element", "", "imports"]
+        lines += imports.isEmpty ? ["  (none)"] : imports.map { "  " + $0 }
+        lines += ["", "properties (props=key=value;key=value)"]
+        if let properties {
+            if properties.isEmpty { lines.append("  (none: any property is refused)") }
+            for p in properties {
+                lines.append("  \(p.name): \(p.description)" + (p.default.map { ", default \($0)" } ?? ""))
+                lines.append("      \(p.doc)")
+            }
+        } else {
+            lines.append("  (not declared: every property reaches the guest unchecked)")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -11,8 +11,20 @@ struct Elements: ParsableCommand {
 
     @Argument(help: "An element to describe (ours, or a GStreamer name such as x264enc).") var name: String?
     @Flag(help: "Print JSON (an object keyed by element name).") var json = false
+    @Option(help: ArgumentHelp("Describe a guest module instead: its world, imports and the properties it declares.", valueName: "M.wasm"))
+    var module: String?
 
     func run() throws {
+        if let module {
+            let guest: GuestProcessor
+            do { guest = try GuestProcessor.inspect(path: module) } catch {
+                printError("error: \(error)")
+                throw ExitCode.failure
+            }
+            let description = GuestDescription(guest)
+            if json { try printJSON(description) } else { print(description.text) }
+            return
+        }
         let registry = ElementRegistry.withGuests
         var names = registry.names
         if let name {

@@ -13,6 +13,9 @@ import WasiMediaVideoFilter
 /// CPU's cache between the three steps, where a whole 1080p frame (8 MB)
 /// would not: on Wasmtime that takes about 0.1 ms off each 1080p frame.
 struct Grayscale: VideoFilter {
+    /// Takes no properties: any given is refused before the first frame.
+    static var properties: [PropertySpec]? { [] }
+
     /// Bytes per strip (a multiple of 4, so strips hold whole pixels).
     static let stripBytes = 1 << 20
 

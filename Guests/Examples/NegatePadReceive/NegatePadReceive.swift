@@ -5,6 +5,9 @@ import WasiMediaEncodedTransform
 /// payload. A payload shorter than four bytes cannot have come from the
 /// sender: the guest traps, and the pipeline reports it.
 struct NegatePadReceive: EncodedTransform {
+    /// Takes no properties: any given is refused before the first frame.
+    static var properties: [PropertySpec]? { [] }
+
     func transform(_ frame: EncodedFrame) throws(GuestError) -> [EncodedFrame] {
         guard frame.data.count >= 4 else {
             throw GuestError("payload of " + String(frame.data.count) + " bytes is shorter than the 4-byte padding")

@@ -5,6 +5,9 @@ import WasiMediaEncodedTransform
 /// `255 - b`), then four zero bytes are appended. `NegatePadReceive` undoes
 /// it. The other fields pass unchanged.
 struct NegatePadSend: EncodedTransform {
+    /// Takes no properties: any given is refused before the first frame.
+    static var properties: [PropertySpec]? { [] }
+
     func transform(_ frame: EncodedFrame) -> [EncodedFrame] {
         var frame = frame
         var payload = [UInt8](repeating: 0, count: frame.data.count + 4)

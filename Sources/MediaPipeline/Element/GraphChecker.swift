@@ -49,14 +49,11 @@ public enum GraphChecker {
             var typed: [String: PropertyValue] = [:]
             for (key, text) in e.properties.sorted(by: { $0.key < $1.key }) {
                 let range = sourceMap?.properties[e.name]?[key] ?? where_
-                guard let schema = factory.property(key) else {
-                    let names = factory.properties.map(\.name)
-                    let close = names.filter { editDistance($0, key) <= 2 }
-                    issues.append(GraphIssue(.badProperty,
-                                             "'\(e.factory)' has no property '\(key)'"
-                                             + (close.isEmpty ? "" : "; did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?")
-                                             + (names.isEmpty ? "" : " (it has: \(names.joined(separator: ", ")))"),
-                                             range))
+                let schema: PropertySchema
+                switch factory.properties.property(key, of: "'\(e.factory)'") {
+                case .success(let found): schema = found
+                case .failure(let problem):
+                    issues.append(GraphIssue(.badProperty, problem.message, range))
                     continue
                 }
                 switch schema.parse(text) {

@@ -134,6 +134,20 @@ public struct PropertySchema: Sendable, Hashable {
     }
 }
 
+extension Array where Element == PropertySchema {
+    /// The property called `key`, or the refusal a user sees for a name
+    /// `owner` (an element factory, a guest module) does not have: with the
+    /// names close to it ("did you mean") and the names it does have.
+    public func property(_ key: String, of owner: String) -> Result<PropertySchema, PropertyProblem> {
+        if let found = first(where: { $0.name == key }) { return .success(found) }
+        let names = map(\.name)
+        let close = names.filter { editDistance($0, key) <= 2 }
+        return .failure(PropertyProblem(message: "\(owner) has no property '\(key)'"
+            + (close.isEmpty ? "" : "; did you mean \(close.map { "'\($0)'" }.joined(separator: " or "))?")
+            + (names.isEmpty ? "" : " (it has: \(names.joined(separator: ", ")))")))
+    }
+}
+
 /// Why a property value was refused.
 public struct PropertyProblem: Error, Sendable, Hashable {
     public var message: String

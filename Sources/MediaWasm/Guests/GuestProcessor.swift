@@ -66,16 +66,29 @@ public final class GuestProcessor {
     /// Loads `path` (see the type's description).
     /// - Throws: ``GuestProcessorError`` naming the file and every problem found.
     public convenience init(path: String, options: Options = Options()) throws(GuestProcessorError) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        try self.init(bytes: Self.read(path), path: path, options: options)
+    }
+
+    /// The module file's bytes.
+    private static func read(_ path: String) throws(GuestProcessorError) -> [UInt8] {
+        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
             let why = FileManager.default.fileExists(atPath: path) ? "it exists but cannot be read" : "no such file"
             throw GuestProcessorError(.unreadable, module: path, "cannot read the module file: \(why)")
         }
-        try self.init(bytes: [UInt8](data), path: path, options: options)
     }
 
     /// Loads a module from its bytes; `path` names it in errors.
-    public init(bytes: [UInt8], path: String, options: Options = Options()) throws(GuestProcessorError) {
+    public convenience init(bytes: [UInt8], path: String, options: Options = Options()) throws(GuestProcessorError) {
+        try self.init(bytes: bytes, path: path, options: options, configure: true)
+    }
+
+    /// Loads `path` and asks what it declares (world, properties) without
+    /// calling `configure`: what `wasi-media elements --module` shows.
+    public static func inspect(path: String, engine: String = "auto") throws(GuestProcessorError) -> GuestProcessor {
+        try GuestProcessor(bytes: read(path), path: path, options: Options(engine: engine), configure: false)
+    }
+
+    private init(bytes: [UInt8], path: String, options: Options, configure: Bool) throws(GuestProcessorError) {
         self.path = path
         self.options = options
         let engine: any WasmEngine
@@ -110,8 +123,15 @@ public final class GuestProcessor {
         } catch {
             throw GuestProcessorError(.invalidModule, module: path, "cannot instantiate the \(world) guest: \(error)")
         }
-        try setUp()
+        if configure {
+            try setUp()
+        } else {
+            declaredProperties = try describe()
+        }
     }
+
+    /// The functions the module imports, by name.
+    public var imports: [ImportName] { module.imports.map(\.name) }
 
     /// Makes a new instance from the compiled module and configures it
     /// again (after a trap poisoned the old one). Handles the old instance
@@ -137,6 +157,10 @@ public final class GuestProcessor {
         instance.state.log.origin = "guest " + path
         instance.state.log.minimumLevel = options.logLevel
         instance.state.log.handler = options.onLog
+        declaredProperties = try describe()
+        if let declared = declaredProperties {
+            try check(options.properties, against: declared)
+        }
         let function = world.setupFunction
         let message: String? = try guarded(function) { () throws(WasmError) -> String? in
             let (pointer, count) = try lowerProperties(options.properties)
@@ -176,6 +200,43 @@ public final class GuestProcessor {
             }
         } catch { throw .guestFault(error) }
         return (list, UInt32(lowered.count))
+    }
+
+    // MARK: - Properties
+
+    /// The properties the guest declares through
+    /// `wasi:media/properties#describe`; nil when it exports no `describe`
+    /// or its `describe` returns `none` (it declares nothing, and every
+    /// property reaches it unchecked).
+    public private(set) var declaredProperties: [PropertySchema]?
+
+    /// The export that declares a guest's properties.
+    public static let describeExport = "wasi:media/properties@0.1.0-draft#describe"
+
+    /// Calls `describe` if the guest exports it.
+    private func describe() throws(GuestProcessorError) -> [PropertySchema]? {
+        guard instance.signature(of: Self.describeExport) == WasmSignature([], [.i32]) else { return nil }
+        return try guarded("describe") { () throws(WasmError) in
+            try instance.call(Self.describeExport, []) { (results) throws(GuestFault) -> [PropertySchema]? in
+                try GuestPropertyRecords.lift(pointerResult(results), memory: self.memory())
+            }
+        }
+    }
+
+    /// Refuses, before `configure`, a property the guest does not declare or
+    /// a value its declaration does not allow; every problem at once.
+    private func check(_ properties: [(String, String)], against declared: [PropertySchema]) throws(GuestProcessorError) {
+        var problems: [String] = []
+        for (name, value) in properties {
+            switch declared.property(name, of: "the guest") {
+            case .failure(let problem): problems.append(problem.message)
+            case .success(let schema):
+                if case .failure(let problem) = schema.parse(value) { problems.append(problem.message) }
+            }
+        }
+        if !problems.isEmpty {
+            throw GuestProcessorError(.invalidProperty, module: path, problems.joined(separator: "; "))
+        }
     }
 
     // MARK: - Formats

@@ -14,6 +14,8 @@ public struct GuestProcessorError: Error, Sendable, CustomStringConvertible {
         case refused
         /// The guest returned something the host cannot use.
         case badResult
+        /// A property the guest does not declare, or a value its declaration refuses.
+        case invalidProperty
     }
 
     public var kind: Kind

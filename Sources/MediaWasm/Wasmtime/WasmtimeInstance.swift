@@ -256,6 +256,14 @@ final class WasmtimeInstance: WasmInstance {
     private func report(message: String, code: UInt8?, export: String) -> TrapReport {
         var report = TrapReport(export: export, reason: .engine(message), refusedGrowth: memoryRefusals.refused, engine: engineName)
         report.guestMessage = state.log.lastWords?.message
+        // Wasmtime's text: "error while executing at wasm backtrace:", the
+        // frames, then "Caused by:" and the reason.
+        var reason = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let marker = message.range(of: "\n\nCaused by:\n") {
+            reason = message[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+            let frames = message[..<marker.lowerBound].split(separator: "\n").dropFirst()
+            report.backtrace = frames.isEmpty ? nil : frames.joined(separator: "\n")
+        }
         if let failure = pendingFailure {
             pendingFailure = nil
             report.attribute(to: failure)
@@ -264,14 +272,6 @@ final class WasmtimeInstance: WasmInstance {
         if timedOut, let limit = limits.timeLimit {
             report.reason = .timeLimit(limit)
             return report
-        }
-        // Wasmtime's text: "error while executing at wasm backtrace:", the
-        // frames, then "Caused by:" and the reason.
-        var reason = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let marker = message.range(of: "\n\nCaused by:\n") {
-            reason = message[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
-            let frames = message[..<marker.lowerBound].split(separator: "\n").dropFirst()
-            report.backtrace = frames.isEmpty ? nil : frames.joined(separator: "\n")
         }
         let first = reason.split(separator: "\n").first.map(String.init) ?? reason
         switch code {

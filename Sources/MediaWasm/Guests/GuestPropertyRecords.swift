@@ -1,0 +1,94 @@
+import MediaPipeline
+
+/// Lifting of `describe`'s result, `option<list<property>>` of
+/// `wasi:media/properties` (docs/guest-abi.md), into the schemas built-in
+/// elements use, so a guest's properties are checked, listed and edited
+/// like theirs.
+///
+/// A `property` record is 80 bytes, aligned to 8: `name` (string) at 0,
+/// `kind` (u8) at 8, `minimum` (option<f64>) at 16, `maximum` at 32,
+/// `choices` (list<string>) at 48, `default-value` (option<string>) at
+/// 56, `doc` (string) at 68.
+enum GuestPropertyRecords {
+    static let recordSize: UInt32 = 80
+    /// The most properties a guest may declare.
+    static let maxProperties: UInt32 = 1024
+
+    static func lift(_ area: UInt32, memory: GuestMemory) throws(GuestFault) -> [PropertySchema]? {
+        try TypesHost.checkReturnArea(area, size: 12, alignment: 4, memory: memory)
+        switch try memory.load(UInt8.self, at: area) {
+        case 0: return nil
+        case 1: break
+        case let other: throw .invalidValue("describe: option case \(other) does not exist (0 or 1)")
+        }
+        let list = try memory.load(UInt32.self, at: area + 4)
+        let count = try memory.load(UInt32.self, at: area + 8)
+        guard count <= maxProperties else { throw .invalidValue("describe: \(count) properties; at most \(maxProperties) are allowed") }
+        try memory.requireAligned(list, to: 8)
+        _ = try memory.range(at: list, count: count * recordSize)
+        var schemas: [PropertySchema] = []
+        var names: Set<String> = []
+        for index in 0..<count {
+            let schema = try property(at: list + index * recordSize, memory: memory)
+            guard names.insert(schema.name).inserted else { throw .invalidValue("describe: property '\(schema.name)' is declared twice") }
+            schemas.append(schema)
+        }
+        return schemas
+    }
+
+    private static func property(at p: UInt32, memory: GuestMemory) throws(GuestFault) -> PropertySchema {
+        func string(_ offset: UInt32) throws(GuestFault) -> String {
+            try memory.readString(at: memory.load(UInt32.self, at: p + offset), byteCount: memory.load(UInt32.self, at: p + offset + 4))
+        }
+        func bound(_ offset: UInt32) throws(GuestFault) -> Double? {
+            switch try memory.load(UInt8.self, at: p + offset) {
+            case 0: return nil
+            case 1:
+                let value = Double(bitPattern: try memory.load(UInt64.self, at: p + offset + 8))
+                guard !value.isNaN else { throw .invalidValue("describe: a bound is NaN") }
+                return value
+            case let other: throw .invalidValue("describe: option case \(other) does not exist (0 or 1)")
+            }
+        }
+        let name = try string(0)
+        guard !name.isEmpty else { throw .invalidValue("describe: a property has an empty name") }
+        let minimum = try bound(16), maximum = try bound(32)
+        if let minimum, let maximum, minimum > maximum {
+            throw .invalidValue("describe: property '\(name)' has minimum \(minimum) above maximum \(maximum)")
+        }
+        let choicesAt = try memory.load(UInt32.self, at: p + 48)
+        let choiceCount = try memory.load(UInt32.self, at: p + 52)
+        guard choiceCount <= maxProperties else { throw .invalidValue("describe: property '\(name)' has \(choiceCount) choices") }
+        try memory.requireAligned(choicesAt, to: 4)
+        _ = try memory.range(at: choicesAt, count: choiceCount * 8)
+        var choices: [String] = []
+        for i in 0..<choiceCount {
+            let at = choicesAt + i * 8
+            choices.append(try memory.readString(at: memory.load(UInt32.self, at: at), byteCount: memory.load(UInt32.self, at: at + 4)))
+        }
+        let defaultValue: String?
+        switch try memory.load(UInt8.self, at: p + 56) {
+        case 0: defaultValue = nil
+        case 1: defaultValue = try memory.readString(at: memory.load(UInt32.self, at: p + 60), byteCount: memory.load(UInt32.self, at: p + 64))
+        case let other: throw .invalidValue("describe: option case \(other) does not exist (0 or 1)")
+        }
+        let doc = try string(68)
+        let kind: PropertySchema.Kind
+        switch try memory.load(UInt8.self, at: p + 8) {
+        case 0: kind = .string
+        case 1: kind = .bool
+        case 2:
+            let low = minimum.map { $0 <= Double(Int.min) ? Int.min : Int($0.rounded(.up)) } ?? Int.min
+            let high = maximum.map { $0 >= Double(Int.max) ? Int.max : Int($0.rounded(.down)) } ?? Int.max
+            guard low <= high else { throw .invalidValue("describe: property '\(name)' has no whole number in its range") }
+            kind = .int(low...high)
+        case 3: kind = .double((minimum ?? -.infinity)...(maximum ?? .infinity))
+        case 4:
+            guard !choices.isEmpty else { throw .invalidValue("describe: property '\(name)' is a choice with no choices") }
+            kind = .choice(choices)
+        case 5: kind = .fraction
+        case let other: throw .invalidValue("describe: property-kind case \(other) does not exist (6 cases)")
+        }
+        return PropertySchema(name, kind, default: defaultValue, doc: doc)
+    }
+}
