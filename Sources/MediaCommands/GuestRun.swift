@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MediaPipeline
 import MediaWasm
 
 /// `wasi-media guest run MODULE.wasm [--dir PATH] [--dir-ro PATH] [--grant codec,container,…]
@@ -36,6 +37,9 @@ struct GuestRun: ParsableCommand {
     var timeLimit: String?
     @Option(help: "The engine to run the guest on (auto: wasmtime where libwasmtime loads, wasmkit otherwise).")
     var engine: EngineChoice = .auto
+    @Option(name: .customLong("log-level"),
+            help: "The least level of the guest's log lines shown on stderr: trace, debug, info, warn, error, critical.")
+    var logLevel: String = "info"
     @Argument(parsing: .postTerminator, help: "Arguments passed to the guest's run.") var arguments: [String] = []
 
     /// The host and grants the options describe, or every problem with them.
@@ -65,8 +69,13 @@ struct GuestRun: ParsableCommand {
         if let timeLimit, WasmLimits.timeLimit(seconds: timeLimit) == nil {
             problems.append("--time-limit: '\(timeLimit)' is not a number of seconds (0 for none)")
         }
+        if ElementLog.Level(rawValue: logLevel) == nil {
+            problems.append("--log-level: '\(logLevel)' is not a level (\(ElementLog.Level.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
-        let host = MediaAppHost(files: files, devices: access)
+        var host = MediaAppHost(files: files, devices: access)
+        host.logLevel = ElementLog.Level(rawValue: logLevel) ?? .info
+        host.logOrigin = URL(fileURLWithPath: module).lastPathComponent
         return (host, grants.isEmpty ? host.allGrants : Set(names.map { Grant($0) }))
     }
 
@@ -97,6 +106,9 @@ struct GuestRun: ParsableCommand {
             }
         } catch let error as WasmError {
             printError(error.description)
+            if case .trap(let report) = error, let backtrace = report.backtrace.flatMap(GuestBacktrace.init(engineText:)) {
+                printError(backtrace.description)
+            }
             throw ExitCode(2)
         }
     }

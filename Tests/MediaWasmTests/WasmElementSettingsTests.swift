@@ -9,7 +9,7 @@ import MediaTestWatchdog
     @Test func registryDefaultsAreWhatTheElementUses() throws {
         let factory = WasmElementFactory()
         #expect(factory.properties.map(\.name) == ["module", "world", "grant", "fuel", "memory", "host-memory", "time-limit",
-                                                   "on-error", "engine", "props"])
+                                                   "on-error", "engine", "props", "log-level"])
         let used = factory.settingsValues([:])
         for schema in factory.properties {
             let shown = try schema.defaultValue.map { try schema.parse($0).get() }

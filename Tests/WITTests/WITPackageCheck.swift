@@ -27,7 +27,7 @@ struct WITPackageCheck {
     private mutating func report(_ problem: String) { problems.append(problem) }
 
     private mutating func run() {
-        let loader = LocalFileLoader()
+        let loader = DependencyLoader()
         let files: [String]
         do {
             files = try loader.packageFiles(in: directory).sorted()
@@ -64,7 +64,10 @@ struct WITPackageCheck {
             let diagnostics = try SemanticsContext(rootPackage: package, packageResolver: resolver)
                 .validate(package: package)
             for (file, list) in diagnostics.sorted(by: { $0.key < $1.key }) {
-                for diagnostic in list {
+                // WasmKit 0.4.2 knows floats only as `float32`/`float64`, which
+                // current WIT no longer accepts (wit/README.md, "Tools"); the
+                // wasm-tools cross-check validates every `f32` and `f64`.
+                for diagnostic in list where !["Cannot find type 'f32' in scope", "Cannot find type 'f64' in scope"].contains(diagnostic.message) {
                     let at = sources[file].flatMap { diagnostic.location($0) }.map { ":\($0.line):\($0.column)" } ?? ""
                     report("\(name(of: file))\(at): \(diagnostic.message)")
                 }
@@ -280,7 +283,11 @@ struct WITPackageCheck {
     private func externName(_ kind: ExternKindSyntax) -> String {
         switch kind {
         case .path(.id(let id)): return id.text
-        case .path(.package(let package, let name)): return "\(package)/\(name.text)"
+        case .path(.package(let package, let name)):
+            // `wasi:logging@0.1.0-draft` and `logging` as a world writes it: `wasi:logging/logging@0.1.0-draft`.
+            let text = package.description
+            guard let at = text.firstIndex(of: "@") else { return "\(text)/\(name.text)" }
+            return "\(text[..<at])/\(name.text)\(text[at...])"
         case .interface(let id, _): return "\(id.text) (inline interface)"
         case .function(let id, _): return "\(id.text) (function)"
         }
@@ -295,5 +302,19 @@ struct WITPackageCheck {
         let extra = Set(found).subtracting(expected).sorted()
         if !missing.isEmpty { report("\(what): missing \(missing.joined(separator: ", "))") }
         if !extra.isEmpty { report("\(what): not in WITContract: \(extra.joined(separator: ", "))") }
+    }
+}
+
+/// WasmKit's `LocalFileLoader`, with `deps/` resolved: WasmKit 0.4.2 lists
+/// the entries of `deps/` by bare name (`logging`), which it then looks
+/// for in the working directory; this returns their paths.
+struct DependencyLoader: PackageFileLoader {
+    private let local = LocalFileLoader()
+
+    func packageFiles(in packageDirectory: String) throws -> [String] { try local.packageFiles(in: packageDirectory) }
+    func contentsOfWITFile(at filePath: String) throws -> String { try local.contentsOfWITFile(at: filePath) }
+    func dependencyDirectories(from packageDirectory: String) throws -> [String] {
+        let deps = URL(fileURLWithPath: packageDirectory).appendingPathComponent("deps")
+        return try local.dependencyDirectories(from: packageDirectory).map { deps.appendingPathComponent($0).path }
     }
 }

@@ -1,4 +1,5 @@
 internal import MediaCore
+public import MediaPipeline
 
 /// Runs `media-app` guests: a program that drives the media interfaces
 /// itself and exports `wasi:media/app@0.1.0-draft#run`.
@@ -16,6 +17,10 @@ internal import MediaCore
 public struct MediaAppHost: Sendable {
     public var files: FileAccess
     public var devices: DeviceAccess
+    /// The guest's `wasi:logging` lines below this level are dropped unread;
+    /// the others go to stderr, named by ``logOrigin``.
+    public var logLevel: ElementLog.Level = .info
+    public var logOrigin = "guest"
 
     public init(files: FileAccess = FileAccess(), devices: DeviceAccess = DeviceAccess()) {
         self.files = files
@@ -65,6 +70,8 @@ public struct MediaAppHost: Sendable {
                                                                  RequiredExport(CanonicalRealloc.name, CanonicalRealloc.signature)],
                                         host: imports)
         let instance = try module.instantiate(host: imports, grants: grants.union(["types"]), limits: limits)
+        instance.state.log.minimumLevel = logLevel
+        instance.state.log.origin = logOrigin
         return try Self.callRun(instance, arguments)
     }
 
