@@ -81,4 +81,31 @@ struct WasmToolsCrossCheckTests {
         #expect(imports == expectedImports, "missing \(expectedImports.subtracting(imports).sorted()), extra \(imports.subtracting(expectedImports).sorted())")
         #expect(exports == expectedExports, "missing \(expectedExports.subtracting(exports).sorted()), extra \(exports.subtracting(expectedExports).sorted())")
     }
+
+    /// Every guest the SDK builds is a core module that wasm-tools wraps
+    /// into a component of its world (`component embed`, then `component
+    /// new`), whose WIT names the world's interfaces: the interop check
+    /// that a component-model host could run it.
+    @Test(arguments: [
+        ("Grayscale", "video-filter"), ("PassThrough", "video-filter"), ("BoxOverlay", "video-filter"), ("Faults", "video-filter"),
+        ("Gain", "audio-filter"), ("NegatePadSend", "encoded-transform"), ("NegatePadReceive", "encoded-transform"),
+        ("Transcode", "media-app"), ("ImportCoverage", "media-app"),
+    ])
+    func guestsWrapIntoComponents(guest: String, world: String) async throws {
+        let module = try await BuiltGuests.path(guest)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("component-\(guest)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let embedded = scratch.appendingPathComponent("embedded.wasm").path, component = scratch.appendingPathComponent("component.wasm").path
+        let embed = try runWasmTools(["component", "embed", witDirectory, "--world", world, module, "-o", embedded])
+        #expect(embed.status == 0, Comment(rawValue: embed.error))
+        let new = try runWasmTools(["component", "new", embedded, "-o", component])
+        try #require(new.status == 0, Comment(rawValue: new.error))
+        let wit = try runWasmTools(["component", "wit", component])
+        #expect(wit.status == 0, Comment(rawValue: wit.error))
+        let contract = try #require(WITContract.world(named: world))
+        for export in contract.exports {
+            #expect(wit.output.contains("export wasi:media/\(export)@0.1.0-draft;"), "\(guest): \(wit.output)")
+        }
+    }
 }
