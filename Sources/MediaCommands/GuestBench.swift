@@ -201,6 +201,32 @@ struct GuestBench: AsyncParsableCommand {
         print(String(format: "Pipeline without the encoder: wasmtime %.1f fps, without the wasm step %.1f fps: %.1f%% "
                      + "(no target; the step's own cost, %.2f ms per frame, compiling the module at start included)",
                      raw.with, raw.without, raw.with / raw.without * 100, (1 / raw.with - 1 / raw.without) * 1e3))
+        try await loggingPipelines(guestDirectory: (grayPath as NSString).deletingLastPathComponent)
+    }
+
+    /// A guest logging 1000 lines per frame in a tight loop against the same
+    /// guest logging nothing: the host's level filter and rate limit keep
+    /// what a flooding guest costs the pipeline small.
+    func loggingPipelines(guestDirectory: String) async throws {
+        let faults = guestDirectory + "/Faults.wasm"
+        guard FileManager.default.fileExists(atPath: faults) else {
+            print("Pipeline with a flooding guest: skipped, \(faults) is missing (scripts/build-guests.sh builds it)")
+            return
+        }
+        let lines = 1000
+        let source = "videotestsrc num-buffers=\(pipelineFrames) width=\(width) height=\(height) ! videoconvert format=rgba8888"
+        var quiet: [Double] = [], flooding: [Double] = []
+        for _ in 0..<pipelineRuns {
+            quiet.append(Double(pipelineFrames) / (try await Self.time(
+                "\(source) ! wasm module=\(faults) engine=wasmtime props=mode=pass ! fakesink", frames: pipelineFrames)))
+            flooding.append(Double(pipelineFrames) / (try await Self.time(
+                "\(source) ! wasm module=\(faults) engine=wasmtime props=mode=flood;count=\(lines) ! fakesink", frames: pipelineFrames)))
+        }
+        let with = Self.median(flooding), without = Self.median(quiet)
+        print(Self.verdict(String(format: "Pipeline videotestsrc ! videoconvert ! wasm Faults, %d frames x %d runs: logging %d lines a frame "
+                                  + "(info, past the rate limit) %.1f fps, logging nothing %.1f fps: %.1f%%",
+                                  pipelineFrames, pipelineRuns, lines, with, without, with / without * 100),
+                           target: ">= 95%", ratio: nil, met: with / without >= 0.95))
     }
 
     /// `line`, the target, the ratio to it when given, and whether it was met;
