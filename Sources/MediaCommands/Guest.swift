@@ -6,5 +6,5 @@ import MediaWasm
 struct Guest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a media-app guest, call a filter guest on one input, or build a guest package.",
-        subcommands: [GuestRun.self, GuestBuild.self])
+        subcommands: [GuestRun.self, GuestBuild.self, GuestCall.self])
 }
