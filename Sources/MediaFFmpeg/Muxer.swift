@@ -62,7 +62,8 @@ public final class Muxer {
     /// A muxer writing one stream of `codecName` in the codec's own file
     /// format, into memory as positioned writes (``takeOutputWrites()``):
     /// MP3 and FLAC files, AAC in ADTS, Opus in Ogg, H.264 and HEVC in
-    /// Annex B, AV1 as an OBU stream, VP9 in IVF. Add one track.
+    /// Annex B, AV1 as an OBU stream, VP9 in IVF, PNG images one after
+    /// another (one image: a PNG file). Add one track.
     /// - Throws: `unsupported` for a codec with no such format.
     public convenience init(elementaryStreamOf codecName: String) throws(MediaError) {
         guard let name = Self.elementaryFormatName(codecName) else {
@@ -83,6 +84,7 @@ public final class Muxer {
         case "hevc": "hevc"
         case "av1": "obu"
         case "vp9", "vp8": "ivf"
+        case "png": "image2pipe"
         default: nil
         }
     }

@@ -34,7 +34,7 @@ import MediaTestWatchdog
     }
 
     /// Every element of the standard registry has a harness test in this
-    /// suite or in ElementHarnessTests, SFrameTests or PipelineRunTests.
+    /// suite or in ElementHarnessTests, SFrameTests, PipelineRunTests or ImageAndRawVideoTests.
     @Test func everyElementHasAHarnessTest() {
         let covered: Set<String> = [
             // ElementHarnessTests, SFrameTests, PipelineRunTests
@@ -42,6 +42,8 @@ import MediaTestWatchdog
             // this suite
             "audiotestsrc", "fakesrc", "filesrc", "urisrc", "multifilesrc", "uridecodebin", "decode", "decodebin", "parse", "timestamper",
             "videoscale", "videorate", "audioconvert", "audiomixer", "concat", "fakesink", "queue", "identity", "capsfilter", "progressreport",
+            // ImageAndRawVideoTests
+            "pngenc", "multifilesink", "rawvideoparse",
         ]
         let standard = Set(ElementRegistry.standard.names.filter { !(ElementRegistry.standard.factory(named: $0) is ElementAlias) })
         #expect(standard.subtracting(covered).isEmpty, "no harness test: \(standard.subtracting(covered).sorted())")

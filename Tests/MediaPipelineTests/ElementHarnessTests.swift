@@ -99,7 +99,11 @@ import MediaTestWatchdog
             try h.start(inputs: ["sink": Self.video], constraints: ["src": [try Caps(parsing: "video/x-raw,format=rgba8888")]])
         }
         #expect(error.code == .notNegotiated && error.description.contains("nv12") && error.description.contains("rgba8888"))
+        // filesink writes raw video frame after frame, but has no file layout for raw audio.
         let sink = try ElementHarness("filesink", properties: ["location": tempPath("never.bin")])
-        #expect(throws: PipelineError.self) { try sink.start(inputs: ["sink": Self.video]) }
+        let audio = try #require(throws: PipelineError.self) {
+            try sink.start(inputs: ["sink": .rawAudio(.f32Planar, sampleRate: 48_000, channels: 2)])
+        }
+        #expect(audio.code == .notNegotiated && audio.description.contains("audio/x-raw"))
     }
 }

@@ -13,9 +13,9 @@ extension ElementRegistry {
         // Sources
         VideoTestSrc.factory, AudioTestSrc.factory, FileSrc.factory, URISrc.factory, MultiFileSrc.factory, FakeSrc.factory, URIDecodeBin.factory,
         // Codecs
-        Encode.factory, Decode.factory, DecodeBin.factory,
+        Encode.factory, Decode.factory, DecodeBin.factory, PNGEnc.factory,
         // Containers
-        Mux.factory, Demux.factory, Parse.factory, Timestamper.factory,
+        Mux.factory, Demux.factory, Parse.factory, RawVideoParse.factory, Timestamper.factory,
         // Conversion
         VideoConvert.factory, VideoScale.factory, VideoRate.factory, AudioConvert.factory, AudioResample.factory,
         // Mixing
@@ -23,7 +23,7 @@ extension ElementRegistry {
         // Editing
         Trim.factory, Concat.factory,
         // Sinks
-        FileSink.factory, FakeSink.factory,
+        FileSink.factory, MultiFileSink.factory, FakeSink.factory,
         // Plumbing
         Tee.factory, Queue.factory, Identity.factory, CapsFilter.factory, ProgressReport.factory,
         // Security

@@ -1,3 +1,5 @@
+import MediaCore
+
 /// A caps filter: a media type and typed fields, as in
 /// `video/x-raw,format=rgba,width=640,framerate=30/1`.
 ///
@@ -48,7 +50,8 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Caps that ask for both these and `other`'s fields: same media type,
-    /// fields of both, or why they cannot be combined.
+    /// fields of both, or why they cannot be combined. A format named two
+    /// ways (`RGBA` and `rgba8888`) is one format; these caps' spelling is kept.
     public func merged(with other: Caps) -> Result<Caps, PropertyProblem> {
         guard mediaType == other.mediaType else {
             return .failure(PropertyProblem(message: "media types \(mediaType) and \(other.mediaType) differ"))
@@ -56,12 +59,22 @@ public struct Caps: Sendable, Hashable, Codable, CustomStringConvertible {
         var out = self
         for field in other.fields {
             if let mine = self[field.name] {
-                if mine != field.value { return .failure(PropertyProblem(message: "\(field.name) is \(mine) in one and \(field.value) in the other")) }
+                if mine != field.value && !Self.sameFormat(field.name, mine, field.value) {
+                    return .failure(PropertyProblem(message: "\(field.name) is \(mine) in one and \(field.value) in the other"))
+                }
             } else {
                 out.fields.append(field)
             }
         }
         return .success(out)
+    }
+
+    /// True when both values of a `format` field name the same pixel or sample format.
+    static func sameFormat(_ field: String, _ a: Value, _ b: Value) -> Bool {
+        guard field == "format", case .string(let x) = a, case .string(let y) = b else { return false }
+        if let p = PixelFormat(name: x), p == PixelFormat(name: y) { return true }
+        if let s = SampleFormat(name: x), s == SampleFormat(name: y) { return true }
+        return false
     }
 
     /// Parses the launch-line spelling.

@@ -219,8 +219,8 @@ extension ElementRegistry {
         for name in ["nvh264enc", "vah264enc", "vaapih264enc", "msdkh264enc", "qsvh264enc", "v4l2h264enc", "vtenc_h264", "mfh264enc", "amfh264enc"] {
             register(missing: name, closest: "x264enc: encode opens a hardware H.264 encoder first where one opens")
         }
-        for name in ["jpegenc", "pngenc", "webpenc", "avenc_mjpeg"] {
-            register(missing: name, closest: "none: no image encoders yet (multifilesrc reads images)")
+        for name in ["jpegenc", "webpenc", "avenc_mjpeg"] {
+            register(missing: name, closest: "pngenc (lossless; the only image encoder here; multifilesrc reads images)")
         }
         for name in ["jpegdec", "pngdec"] { register(missing: name, closest: "multifilesrc (reads and decodes image sequences)") }
         register(missing: "wavenc", closest: "flacenc ! matroskamux (lossless in a container)")
@@ -238,7 +238,6 @@ extension ElementRegistry {
         }
         for name in ["compositor", "videomixer", "glvideomixer"] { register(missing: name, closest: "none yet (audiomixer mixes audio)") }
         for name in ["appsrc", "appsink"] { register(missing: name, closest: "the Swift API (Pipeline), or a wasm guest in the pipeline") }
-        register(missing: "multifilesink", closest: "filesink (one file)")
     }
 }
 

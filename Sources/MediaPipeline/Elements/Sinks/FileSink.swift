@@ -1,4 +1,4 @@
-public import MediaCore
+import MediaCore
 import MediaFFmpeg
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +9,10 @@ import Glibc
 /// come (positioned writes where a muxer asks); one encoded stream is
 /// written in its codec's own file format, as GStreamer's encoders hand
 /// filesink a playable stream: MP3, FLAC, AAC as ADTS, Opus in Ogg,
-/// H.264/HEVC as Annex B, AV1 as OBUs, VP9 in IVF.
+/// H.264/HEVC as Annex B, AV1 as OBUs, VP9 in IVF, PNG images one after
+/// another. Raw video is written frame after frame in the canonical plane
+/// layout of its format, as GStreamer's filesink writes raw buffers
+/// (`rawvideoparse` reads it back).
 ///
 /// Every write reaches the OS at once, so a killed pipeline loses nothing written.
 ///
@@ -22,9 +25,9 @@ final class FileSink: DeclaredElement {
         static let declaration: [Setting<Self>] = [.string("location", \.location, "the file to create or truncate")]
     }
 
-    static let sink = PadTemplate.sink([.bytes, .encodedVideo, .encodedAudio])
+    static let sink = PadTemplate.sink([.bytes, .encodedVideo, .encodedAudio, .rawVideo])
     static let descriptor = ElementDescriptor(
-        "filesink", "Writes bytes to a file (one encoded stream: in its codec's own file format)", pads: [sink],
+        "filesink", "Writes bytes to a file (one encoded stream: in its codec's own file format; raw video: frame after frame)", pads: [sink],
         example: "audiotestsrc num-buffers=100 ! encode codec=mp3 ! filesink location=tone.mp3",
         takesPositionedWrites: true)
 
@@ -46,7 +49,7 @@ final class FileSink: DeclaredElement {
 
     func negotiate(_ r: NegotiationRequest) throws(PipelineError) -> [String: StreamFormat] {
         switch r.input {
-        case .bytes?:
+        case .bytes?, .rawVideo?:
             return [:]
         case .encoded(var track)?:
             track.id = 0
@@ -58,7 +61,7 @@ final class FileSink: DeclaredElement {
             }
             return [:]
         default:
-            throw .notNegotiated("filesink writes bytes or one encoded stream; its input is \(r.input.map { "\($0)" } ?? "missing") (put a mux before it)",
+            throw .notNegotiated("filesink writes bytes, raw video or one encoded stream; its input is \(r.input.map { "\($0)" } ?? "missing") (put a mux before it)",
                                  pad: Self.sink.name)
         }
     }
@@ -67,12 +70,14 @@ final class FileSink: DeclaredElement {
         switch item {
         case .bytes(let b): try write(b, at: nil)
         case .write(let b, let offset): try write(b, at: offset)
+        case .video(let frame):
+            try write(Array(frame.buffer.bytes.prefix(frame.format.byteCount(width: frame.width, height: frame.height))), at: nil)
         case .encoded(let chunk):
             guard let muxer else { throw .unexpected(item, on: pad, expected: "bytes") }
             try media { () throws(MediaError) in try muxer.writeChunk(trackId: 0, chunk) }
             for w in muxer.takeOutputWrites() { try write(w.bytes, at: w.offset) }
         default:
-            throw .unexpected(item, on: pad, expected: "bytes or encoded chunks")
+            throw .unexpected(item, on: pad, expected: "bytes, video frames or encoded chunks")
         }
     }
 
