@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import MediaCore
 
 /// `wasi-media guest new NAME --world video-filter|audio-filter|encoded-transform|media-app
 /// [--dir D] [--sdk PATH]`: writes a guest package into D/NAME that builds
-/// and passes its test as it stands (``GuestTemplate``, plus test data).
+/// and passes its test as it stands (``GuestTemplate``, and ``GuestTestData``).
 ///
 /// Refuses a NAME that is not a Swift identifier or names an SDK module or
 /// protocol, and a D/NAME that exists and is not an empty directory.
@@ -64,9 +65,14 @@ struct GuestNew: ParsableCommand {
             for file in template.files {
                 try Self.write(Data(file.text.utf8), to: root.appendingPathComponent(file.path), executable: file.executable)
             }
-            for (file, bytes) in Self.testData(for: world) {
-                try Self.write(Data(bytes), to: root.appendingPathComponent("testdata/" + file), executable: false)
+            if world != .mediaApp {
+                let testdata = root.appendingPathComponent("testdata")
+                try FileManager.default.createDirectory(at: testdata, withIntermediateDirectories: true)
+                try GuestTestData.write(for: world, into: testdata)
             }
+        } catch let error as MediaError {
+            printError("error: cannot write the package's test data into \(root.path): \(error)")
+            throw ExitCode.failure
         } catch {
             printError("error: cannot write the package into \(root.path): \(error.localizedDescription)")
             throw ExitCode.failure
@@ -77,22 +83,6 @@ struct GuestNew: ParsableCommand {
               wasi-media guest build . -o .build/\(name).wasm
               ./test.sh
             """)
-    }
-
-    /// The binary test inputs of `world` and the output its stub must give, by file name.
-    static func testData(for world: SDKWorld) -> [(String, [UInt8])] {
-        switch world {
-        case .videoFilter:
-            let size = GuestTestData.pictureSize
-            let png = GuestTestData.png(rgba: GuestTestData.picture(), width: size.width, height: size.height)
-            return [("input.png", png), ("expected.png", png)]       // the stub passes frames through
-        case .audioFilter:
-            let format = GuestTestData.toneFormat
-            let wav = GuestTestData.wav(GuestTestData.tone(), channels: format.channels, sampleRate: format.sampleRate)
-            return [("input.wav", wav), ("expected.wav", wav)]
-        case .encodedTransform, .mediaApp:
-            return []
-        }
     }
 
     private static func write(_ data: Data, to url: URL, executable: Bool) throws {
