@@ -54,8 +54,7 @@ struct GuestBuild: ParsableCommand {
             printError("error: \(error)")
             throw ExitCode.failure
         }
-        var common = ["--package-path", directory]
-        if let scratch = scratchPath ?? Self.resolvedBuildFolder(of: directory) { common += ["--scratch-path", scratch] }
+        let common = ["--package-path", directory, "--scratch-path", scratchPath ?? Self.resolvedBuildFolder(of: directory)]
         // Which products, decided before anything is compiled.
         let products: [String]
         do { products = try executableProducts(common, swift: toolchain.swift) } catch {
@@ -175,14 +174,14 @@ struct GuestBuild: ParsableCommand {
         }
     }
 
-    /// `DIR/.build` with symbolic links resolved, when it exists: SwiftPM
-    /// spells paths as it is given them, so builds of several packages whose
-    /// `.build` links to one folder share what they compiled (the SDK) only
-    /// when each names that folder the same way.
-    static func resolvedBuildFolder(of directory: String) -> String? {
-        let folder = URL(fileURLWithPath: directory).appendingPathComponent(".build")
-        guard FileManager.default.fileExists(atPath: folder.path) else { return nil }
-        return folder.resolvingSymlinksInPath().path
+    /// `DIR/.build` with symbolic links resolved (the folder's own, when it
+    /// is one, and its parents'): SwiftPM spells paths as it is given them,
+    /// so builds of several packages whose `.build` links to one folder share
+    /// what they compiled (the SDK) only when each names that folder the
+    /// same way, and a package's first build names it as the later ones do.
+    static func resolvedBuildFolder(of directory: String) -> String {
+        let folder = URL(fileURLWithPath: directory).resolvingSymlinksInPath().appendingPathComponent(".build")
+        return FileManager.default.fileExists(atPath: folder.path) ? folder.resolvingSymlinksInPath().path : folder.path
     }
 
     // MARK: - Output
