@@ -2,7 +2,14 @@
 //
 // Guests: WebAssembly guests for the wasi:media host, written in Embedded
 // Swift for wasm32-unknown-none-wasm. Not part of the root package's build:
-// `scripts/build-guests.sh` builds it (see docs/guests.md).
+// `scripts/build-guests.sh` builds it (see docs/guests.md) through
+// `wasi-media guest build`, which passes the compiler and linker flags
+// (Sources/MediaCommands/GuestToolchain.swift). The SDK's targets have only
+// safe settings, so another package depends on it by path or by URL (SwiftPM
+// refuses unsafeFlags in a product of a package depended on by version).
+// The examples and checks are executable targets without products of their
+// own: SwiftPM makes their products when it builds this package itself, and
+// a package depending on the SDK neither sees nor builds them.
 //
 //   Examples/<Name> (one .wasm each) -> WasiMediaVideoFilter | WasiMediaAudioFilter
 //                                       | WasiMediaEncodedTransform | WasiMediaApp
@@ -12,27 +19,23 @@
 // guest links exactly one of them and exports exactly that world.
 import PackageDescription
 
-/// Every target is Embedded Swift, compiled whole-module.
+/// Every target is Embedded Swift. Whole-module compilation and the reactor
+/// link (no entry point, no C start files, libc and the compiler builtins)
+/// come from `wasi-media guest build`'s command line.
 let embedded: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("ExistentialAny"),
     .enableExperimentalFeature("Embedded"),
     .enableExperimentalFeature("Extern"),
-    .unsafeFlags(["-wmo"]),
-]
-
-/// A reactor module: no entry point, no C start files, exports only what
-/// the code names with `@_expose(wasm, ...)`. libc (for `malloc`) and the
-/// compiler builtins are added by `scripts/build-guests.sh`.
-let reactor: [LinkerSetting] = [
-    .unsafeFlags(["-nostartfiles", "-Xclang-linker", "-nostdlib", "-Xlinker", "--no-entry", "-Xlinker", "--strip-debug"]),
 ]
 
 /// WebAssembly SIMD (128-bit vectors), for a guest whose loops the compiler
-/// can vectorize. Swift takes its target features from the Clang importer,
-/// hence `-Xcc`. Wasmtime's JIT turns these instructions into the CPU's
-/// vector instructions; WasmKit interprets them far more slowly than scalar
-/// code, so only a guest that gains from it on Wasmtime gets it.
+/// can vectorize: unsafe flags, on an example only (never on an SDK target;
+/// a guest elsewhere asks `guest build --simd`). Swift takes its target
+/// features from the Clang importer, hence `-Xcc`. Wasmtime's JIT turns
+/// these instructions into the CPU's vector instructions; WasmKit interprets
+/// them far more slowly than scalar code, so only a guest that gains from
+/// it on Wasmtime gets it.
 ///
 /// `-force-vector-interleave=4` has LLVM run four vectors per loop
 /// iteration. LLVM's cost model for x86 chooses that by itself; the one for
@@ -71,7 +74,7 @@ let package = Package(
         .library(name: "WasiMediaAudioFilter", targets: ["WasiMediaAudioFilter"]),
         .library(name: "WasiMediaEncodedTransform", targets: ["WasiMediaEncodedTransform"]),
         .library(name: "WasiMediaApp", targets: ["WasiMediaApp"]),
-    ] + (examples.map(\.name) + checks.map(\.name)).map { .executable(name: $0, targets: [$0]) },
+    ],
     targets: [
         .target(name: "WasiMedia", swiftSettings: embedded),
         .target(name: "WasiMediaVideoFilter", dependencies: ["WasiMedia"], swiftSettings: embedded),
@@ -80,9 +83,9 @@ let package = Package(
         .target(name: "WasiMediaApp", dependencies: ["WasiMedia"], swiftSettings: embedded),
     ] + examples.map {
         .executableTarget(name: $0.name, dependencies: [.target(name: $0.world)],
-                          path: "Examples/\($0.name)", swiftSettings: embedded + $0.settings, linkerSettings: reactor)
+                          path: "Examples/\($0.name)", swiftSettings: embedded + $0.settings)
     } + checks.map {
         .executableTarget(name: $0.name, dependencies: [.target(name: $0.world)],
-                          path: "Checks/\($0.name)", swiftSettings: embedded, linkerSettings: reactor)
+                          path: "Checks/\($0.name)", swiftSettings: embedded)
     }
 )

@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build-guests.sh .build/guests >/dev/null
+# The release binary first: build-guests.sh builds the guests with it (`guest build`).
 swift build -c release --product wasi-media >/dev/null
+bash scripts/build-guests.sh .build/guests >/dev/null
 exec .build/release/wasi-media bench guest --guests .build/guests "$@"
