@@ -24,8 +24,6 @@ import MediaTestWatchdog
         let built = try SDKWorkspace.run(CLI.executable, ["guest", "build", ".", "-o", ".build/Invert.wasm"], in: package)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("guest new -> built module, " + (cold ? "the SDK compiled from nothing: " : "the SDK compiled already by another test: ")
-              + String(format: "%.1f s", seconds))
         #expect(built.status == 0, "\(built.stderr)")
         #expect(built.stdout.contains(".build/Invert.wasm: ") && built.stdout.contains("world video-filter"), "\(built.stdout)")
         try SDKWorkspace.expectLoadable(package + "/.build/Invert.wasm", world: "video-filter")
@@ -33,6 +31,24 @@ import MediaTestWatchdog
         let test = try SDKWorkspace.run("/bin/bash", ["test.sh"], in: package)
         #expect(test.status == 0, "\(test.stdout)\n\(test.stderr)")
         #expect(test.stdout.contains("Invert passed"), "\(test.stdout)\n\(test.stderr)")
+
+        // In a pipeline, as it stands (the stub passes frames through): the
+        // PNGs it writes are those of the same pipeline without the step.
+        let source = "videotestsrc num-buffers=3 width=64 height=48 ! videoconvert format=rgba8888"
+        for (folder, step) in [("with", "wasm module=\(package)/.build/Invert.wasm ! "), ("without", "")] {
+            try FileManager.default.createDirectory(atPath: "\(package)/\(folder)", withIntermediateDirectories: true)
+            let run = try CLI.run(["run", "\(source) ! \(step)pngenc ! multifilesink location=\(package)/\(folder)/f%02d.png"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        for index in 0..<3 {
+            let name = String(format: "f%02d.png", index)
+            let with = FileManager.default.contents(atPath: "\(package)/with/\(name)")
+            #expect(with != nil && with == FileManager.default.contents(atPath: "\(package)/without/\(name)"), "\(name)")
+        }
+        let whole = ContinuousClock.now - start
+        print(String(format: "guest new -> built module %.1f s, -> its test.sh passed (guest call) and a pipeline ran it %.1f s (%@)",
+                     seconds, Double(whole.components.seconds) + Double(whole.components.attoseconds) / 1e18,
+                     cold ? "the SDK compiled from nothing" : "the SDK compiled already by another test"))
     }
 
     @Test(arguments: ["audio-filter", "encoded-transform", "media-app"])

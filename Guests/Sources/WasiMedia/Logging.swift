@@ -31,8 +31,53 @@ public enum LogLevel: UInt8, Sendable {
 /// costs little when nobody listens, but it is not free: keep it out of
 /// per-pixel loops.
 public func log(_ level: LogLevel, _ message: String, context: String = "") {
+    guard level == .critical || LineBudget.take() else { return }
     withUTF8(context) { c, cn in
         withUTF8(message) { m, mn in loggingLog(Int32(level.rawValue), c, cn, m, mn) }
+    }
+}
+
+/// The lines one call of a filter's or transform's export may log: the
+/// rest are counted, not sent, and one `warn` line at the end of the call
+/// says how many. A guest logging in a per-pixel loop so costs its
+/// pipeline one host call per line up to the budget, not millions. A
+/// media app's `run`, one long call, has no budget (the host's rate limit
+/// still applies).
+package enum LineBudget {
+    /// Lines per export call.
+    package static let perCall = 100
+    nonisolated(unsafe) static var left: Int? = nil
+    nonisolated(unsafe) static var withheld = 0
+
+    /// Whether one more line may go to the host now; counts it either way.
+    @inline(__always)
+    static func take() -> Bool {
+        guard let remaining = left else { return true }
+        guard remaining > 0 else {
+            withheld += 1
+            return false
+        }
+        left = remaining - 1
+        return true
+    }
+
+    /// Runs one export call's work under a fresh budget.
+    package static func during<R>(_ body: () -> R) -> R {
+        left = perCall
+        withheld = 0
+        let result = body()
+        left = nil
+        if withheld > 0 {
+            log(.warn, text(withheld) + " log lines of this call were not sent: at most " + text(perCall) + " a call", context: "wasi-media")
+        }
+        return result
+    }
+
+    private static func text(_ n: Int) -> String {
+        var digits: [UInt8] = []
+        var n = n
+        repeat { digits.append(UInt8(ascii: "0") + UInt8(n % 10)); n /= 10 } while n > 0
+        return String(decoding: digits.reversed(), as: UTF8.self)
     }
 }
 
@@ -43,11 +88,13 @@ nonisolated(unsafe) private var printLine: [UInt8] = []
 /// that printing in a guest logs a line at `info` instead of pulling in
 /// WASI's `fd_write`, which no world imports.
 @_cdecl("putchar")
-public func sdkPutchar(_ character: Int32) -> Int32 {
+public func _putcharToLog(_ character: Int32) -> Int32 {
     let byte = UInt8(truncatingIfNeeded: character)
     if byte == UInt8(ascii: "\n") {
-        printLine.withUnsafeMutableBytes { bytes in
-            loggingLog(Int32(LogLevel.info.rawValue), nil, 0, bytes.baseAddress, bytes.count)
+        if LineBudget.take() {
+            printLine.withUnsafeMutableBytes { bytes in
+                loggingLog(Int32(LogLevel.info.rawValue), nil, 0, bytes.baseAddress, bytes.count)
+            }
         }
         printLine.removeAll(keepingCapacity: true)
     } else {

@@ -60,7 +60,7 @@ final class RegisteredAudioFilter<F: AudioFilter>: AudioFilterInstance {
     var filter = F()
 
     override func configure(_ properties: Properties) -> GuestError? {
-        do { try filter.configure(properties); return nil } catch { return error }
+        LineBudget.during { () -> GuestError? in do throws(GuestError) { try filter.configure(properties); return nil } catch { return error } }
     }
 
     override func acceptedFormats() -> [SampleFormat] {
@@ -68,11 +68,11 @@ final class RegisteredAudioFilter<F: AudioFilter>: AudioFilterInstance {
     }
 
     override func process(_ audio: AudioData) -> [AudioData] {
-        do { return try filter.process(audio) } catch { trapAfter("process", error) }
+        LineBudget.during { () -> [AudioData] in do throws(MediaError) { return try filter.process(audio) } catch { trapAfter("process", error) } }
     }
 
     override func flush() -> [AudioData] {
-        do { return try filter.flush() } catch { trapAfter("flush", error) }
+        LineBudget.during { () -> [AudioData] in do throws(MediaError) { return try filter.flush() } catch { trapAfter("flush", error) } }
     }
 
     override func properties() -> [PropertySpec]? { F.properties }

@@ -59,15 +59,15 @@ final class RegisteredEncodedTransform<T: EncodedTransform>: EncodedTransformIns
     var transformer = T()
 
     override func start(_ options: Properties) -> GuestError? {
-        do { try transformer.start(options); return nil } catch { return error }
+        LineBudget.during { () -> GuestError? in do throws(GuestError) { try transformer.start(options); return nil } catch { return error } }
     }
 
     override func transform(_ frame: EncodedFrame) -> [EncodedFrame] {
-        do { return try transformer.transform(frame) } catch { trapAfter("transform", error.message) }
+        LineBudget.during { () -> [EncodedFrame] in do throws(GuestError) { return try transformer.transform(frame) } catch { trapAfter("transform", error.message) } }
     }
 
     override func flush() -> [EncodedFrame] {
-        do { return try transformer.flush() } catch { trapAfter("flush", error.message) }
+        LineBudget.during { () -> [EncodedFrame] in do throws(GuestError) { return try transformer.flush() } catch { trapAfter("flush", error.message) } }
     }
 
     override func properties() -> [PropertySpec]? { T.properties }

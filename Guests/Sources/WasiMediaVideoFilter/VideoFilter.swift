@@ -70,7 +70,7 @@ final class RegisteredVideoFilter<F: VideoFilter>: VideoFilterInstance {
     var filter = F()
 
     override func configure(_ properties: Properties) -> GuestError? {
-        do { try filter.configure(properties); return nil } catch { return error }
+        LineBudget.during { () -> GuestError? in do throws(GuestError) { try filter.configure(properties); return nil } catch { return error } }
     }
 
     override func acceptedFormats() -> [PixelFormat] {
@@ -78,11 +78,11 @@ final class RegisteredVideoFilter<F: VideoFilter>: VideoFilterInstance {
     }
 
     override func process(_ frame: VideoFrame) -> [VideoFrame] {
-        do { return try filter.process(frame) } catch { trapAfter("process", error) }
+        LineBudget.during { () -> [VideoFrame] in do throws(MediaError) { return try filter.process(frame) } catch { trapAfter("process", error) } }
     }
 
     override func flush() -> [VideoFrame] {
-        do { return try filter.flush() } catch { trapAfter("flush", error) }
+        LineBudget.during { () -> [VideoFrame] in do throws(MediaError) { return try filter.flush() } catch { trapAfter("flush", error) } }
     }
 
     override func properties() -> [PropertySpec]? { F.properties }

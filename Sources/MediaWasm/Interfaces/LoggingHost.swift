@@ -36,11 +36,12 @@ public enum LoggingHost {
             }
             let level = ElementLog.Level.allCases[Int(raw)]
             let log = call.state.log
-            guard log.admits(level) else { return }
+            // Below the level, or past the rate limit: dropped before a byte is read.
+            guard let dropped = log.admit(level) else { return }
             let memory = try call.memory()
             let context = try text(memory, pointer: call.u32(1), count: call.u32(2), limit: maxContextBytes)
             let message = try text(memory, pointer: call.u32(3), count: call.u32(4), limit: maxMessageBytes)
-            log.record(ElementLog(level, context: context, message))
+            log.record(ElementLog(level, context: context, message), afterDropping: dropped)
         }
         return module
     }
@@ -75,33 +76,37 @@ public final class GuestLog {
 
     public init() {}
 
-    /// Whether a line at `level` is wanted at all (nothing is read otherwise).
-    func admits(_ level: ElementLog.Level) -> Bool { level >= minimumLevel || level == .critical }
+    /// Whether a line at `level` is to be read: nil drops it unread (below
+    /// the level, or past the rate limit, which counts it); else how many
+    /// lines the rate limit dropped before it. A `critical` line is always
+    /// read, for the trap report, and counts against the limit like any other.
+    func admit(_ level: ElementLog.Level) -> Int? {
+        guard level >= minimumLevel else { return nil }
+        switch limiter.take() {
+        case .pass(let dropped): return dropped
+        case .drop: return level == .critical ? -1 : nil
+        }
+    }
 
     /// A new outermost call begins: the last call's last words are forgotten.
     func beginCall() { lastWords = nil }
 
-    /// Takes one line: keeps it as last words if `critical`, and passes it
-    /// on unless the rate limit says to drop it (a drop is counted; the
-    /// next line let through is preceded by a `warn` saying how many went).
-    func record(_ entry: ElementLog) {
+    /// Takes one line ``admit(_:)`` let through, `dropped` lines after the
+    /// last one passed on (-1: a `critical` line past the rate limit, kept
+    /// for the trap report only). A `critical` line is kept as last words;
+    /// one with context `trap` is shown with the trap, not logged as well.
+    /// The first line after drops is preceded by a `warn` saying how many went.
+    func record(_ entry: ElementLog, afterDropping dropped: Int) {
         if entry.level == .critical {
             lastWords = entry
-            // Last words before a trap (the SDK's convention): shown with the trap, not twice.
-            if entry.context == LoggingHost.trapContext { return }
+            if entry.context == LoggingHost.trapContext || dropped < 0 { return }
         }
-        guard entry.level >= minimumLevel else { return }
-        switch limiter.take() {
-        case .drop:
-            return
-        case .pass(let dropped):
-            if dropped > 0 {
-                deliver(ElementLog(.warn, context: "wasi-media",
-                                   "\(dropped) log line\(dropped == 1 ? "" : "s") dropped: more than \(limiter.burst) at once "
-                                   + "or \(limiter.perSecond) a second"))
-            }
-            deliver(entry)
+        if dropped > 0 {
+            deliver(ElementLog(.warn, context: "wasi-media",
+                               "\(dropped) log line\(dropped == 1 ? "" : "s") dropped: more than \(limiter.burst) at once "
+                               + "or \(limiter.perSecond) a second"))
         }
+        deliver(entry)
     }
 
     private func deliver(_ entry: ElementLog) {
