@@ -92,6 +92,26 @@ struct GuestCallTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.png"))
     }
 
+    @Test func elementsDescribesAGuestModule() async throws {
+        let box = try await BuiltGuests.path("BoxOverlay")
+        let text = try CLI.run(["elements", "--module", box])
+        #expect(text.status == 0, Comment(rawValue: text.stderr))
+        #expect(text.stdout.contains("a video-filter guest, run by the `wasm` element"))
+        #expect(text.stdout.contains("  thickness: integer in 1...4096, default 2\n      outline width in pixels"), Comment(rawValue: text.stdout))
+        #expect(text.stdout.contains("wasi:logging/logging@0.1.0-draft#log"))
+
+        let json = try CLI.run(["elements", "--module", try await BuiltGuests.path("Gain"), "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["world"] as? String == "audio-filter")
+        let properties = try #require(object["properties"] as? [[String: Any]])
+        #expect(properties.map { $0["name"] as? String } == ["gain"])
+        #expect(properties.first?["type"] as? String == "number" && properties.first?["default"] as? String == "1")
+
+        let missing = try CLI.run(["elements", "--module", "/nonexistent.wasm"])
+        #expect(missing.status != 0 && missing.stderr.contains("/nonexistent.wasm: cannot read the module file: no such file"),
+                Comment(rawValue: missing.stderr))
+    }
+
     @Test func badArgumentsAreRefusedBeforeLoading() throws {
         let both = try CLI.run(["guest", "call", "x.wasm", "--in", "a.png", "--out", "b.png", "--expect", "c.png"])
         #expect(both.status != 0 && both.stderr.contains("give exactly one of --out FILE and --expect FILE"), Comment(rawValue: both.stderr))
