@@ -100,9 +100,22 @@ struct GuestDescription: Encodable {
         properties = guest.declaredProperties?.map(ElementDescription.Property.init)
     }
 
+    /// A `media-app` guest: a program `wasi-media guest run` runs, with no properties.
+    init(mediaApp path: String, imports: [ImportName]) {
+        module = path
+        world = "media-app"
+        self.imports = imports.map(\.description)
+        properties = nil
+    }
+
     var text: String {
-        var lines = ["\(module): a \(world) guest, run by the `wasm` element", "", "imports"]
+        let runBy = world == "media-app" ? "run by `wasi-media guest run`" : "run by the `wasm` element"
+        var lines = ["\(module): \(withArticle(world)) guest, \(runBy)", "", "imports"]
         lines += imports.isEmpty ? ["  (none)"] : imports.map { "  " + $0 }
+        if world == "media-app" {
+            lines += ["", "arguments", "  what follows `--` on `wasi-media guest run`, passed to its run(args)"]
+            return lines.joined(separator: "\n")
+        }
         lines += ["", "properties (props=key=value;key=value)"]
         if let properties {
             if properties.isEmpty { lines.append("  (none: any property is refused)") }
@@ -115,4 +128,9 @@ struct GuestDescription: Encodable {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `a video-filter`, `an audio-filter`: the word with its indefinite article.
+func withArticle(_ word: String) -> String {
+    (word.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + word
 }

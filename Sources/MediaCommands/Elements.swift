@@ -7,6 +7,14 @@ import MediaWasm
 /// prints is read from the elements' declarations (``PropertySchema``s,
 /// pad templates, aliases), so it cannot drift from what the checker accepts.
 struct Elements: ParsableCommand {
+    /// The description of `path` when it is a media-app guest (it exports `run`).
+    static func mediaApp(_ path: String) -> GuestDescription? {
+        guard let data = FileManager.default.contents(atPath: path),
+              let module = try? Engines.auto().compile([UInt8](data)),
+              module.exports.contains(where: { $0.name == MediaAppHost.runExport }) else { return nil }
+        return GuestDescription(mediaApp: path, imports: module.imports.map(\.name))
+    }
+
     static let configuration = CommandConfiguration(abstract: "List the elements, or show one: pads, kinds, properties (GStreamer names too).")
 
     @Argument(help: "An element to describe (ours, or a GStreamer name such as x264enc).") var name: String?
@@ -16,12 +24,17 @@ struct Elements: ParsableCommand {
 
     func run() throws {
         if let module {
-            let guest: GuestProcessor
-            do { guest = try GuestProcessor.inspect(path: module) } catch {
-                printError("error: \(error)")
-                throw ExitCode.failure
+            let description: GuestDescription
+            do {
+                description = GuestDescription(try GuestProcessor.inspect(path: module))
+            } catch {
+                // Not a filter or transform: a media app, or nothing the host runs.
+                guard let app = Self.mediaApp(module) else {
+                    printError("error: \(error)")
+                    throw ExitCode.failure
+                }
+                description = app
             }
-            let description = GuestDescription(guest)
             if json { try printJSON(description) } else { print(description.text) }
             return
         }

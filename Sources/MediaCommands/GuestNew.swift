@@ -78,7 +78,7 @@ struct GuestNew: ParsableCommand {
             throw ExitCode.failure
         }
         print("""
-            Created \(root.path): a \(world) guest depending on the SDK at \(sdkPath).
+            Created \(root.path): \(withArticle(world.description)) guest depending on the SDK at \(sdkPath).
               cd \(root.path)
               wasi-media guest build . -o .build/\(name).wasm
               ./test.sh
