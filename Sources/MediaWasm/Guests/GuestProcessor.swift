@@ -380,6 +380,7 @@ public final class GuestProcessor {
 
     /// Runs a call, turning engine errors into errors naming the module and function.
     private func guarded<R>(_ function: String, _ body: () throws(WasmError) -> R) throws(GuestProcessorError) -> R {
+        defer { instance.state.log.reportDrops(now: function == "flush") }
         do {
             return try body()
         } catch {

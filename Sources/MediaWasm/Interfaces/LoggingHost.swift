@@ -101,12 +101,27 @@ public final class GuestLog {
             lastWords = entry
             if entry.context == LoggingHost.trapContext || dropped < 0 { return }
         }
-        if dropped > 0 {
-            deliver(ElementLog(.warn, context: "wasi-media",
-                               "\(dropped) log line\(dropped == 1 ? "" : "s") dropped: more than \(limiter.burst) at once "
-                               + "or \(limiter.perSecond) a second"))
-        }
+        if dropped > 0 { deliver(dropNotice(dropped)) }
         deliver(entry)
+    }
+
+    /// Says how many lines the rate limit dropped since it last said so, at
+    /// the end of a call: at most once a second, unless `now` (the end of
+    /// the stream), so that a guest that floods its log to the end is told
+    /// without the notices becoming a flood of their own.
+    public func reportDrops(now: Bool = false) {
+        guard limiter.dropped > 0 else { return }
+        let time = limiter.now()
+        if !now, let last = lastNotice, time - last < 1 { return }
+        lastNotice = time
+        deliver(dropNotice(limiter.takeDropped()))
+    }
+
+    private var lastNotice: Double?
+
+    private func dropNotice(_ dropped: Int) -> ElementLog {
+        ElementLog(.warn, context: "wasi-media",
+                   "\(dropped) log line\(dropped == 1 ? "" : "s") dropped: more than \(limiter.burst) at once or \(limiter.perSecond) a second")
     }
 
     private func deliver(_ entry: ElementLog) {
@@ -129,7 +144,14 @@ public struct LogRateLimiter {
 
     private var tokens: Double
     private var refilledAt: Double?
-    private var dropped = 0
+    /// Lines dropped since a line was last let through (or the count taken).
+    public private(set) var dropped = 0
+
+    /// The count of dropped lines, which starts again from zero.
+    public mutating func takeDropped() -> Int {
+        defer { dropped = 0 }
+        return dropped
+    }
 
     public enum Verdict: Equatable {
         /// Let the line through; `dropped` lines were dropped since the last one let through.
