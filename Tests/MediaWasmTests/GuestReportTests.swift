@@ -250,4 +250,17 @@ struct GuestReportTests {
         #expect(error.function == "describe")
         #expect(error.description.contains("describe: option case 7 does not exist"), "\(error)")
     }
+
+    @Test(arguments: testedEngines)
+    func aDescribeOfAnotherTypeIsRefused(engineName: String) async throws {
+        let text = videoFilterWAT(process: "(i32.const 32)").replacingOccurrences(of: "(func (export \"wasi:media/video-processor@0.1.0-draft#flush\")", with: """
+            (func (export "wasi:media/properties@0.1.0-draft#describe") (param i32) (result i32) (i32.const 48))
+            (func (export "wasi:media/video-processor@0.1.0-draft#flush")
+            """)
+        let error = try #require(throws: GuestProcessorError.self) {
+            _ = try GuestProcessor(path: try moduleFile(text), options: .init(engine: engineName))
+        }
+        #expect(error.kind == .invalidModule && error.function == "describe")
+        #expect(error.message.contains("not () -> i32"), "\(error)")
+    }
 }

@@ -215,7 +215,11 @@ public final class GuestProcessor {
 
     /// Calls `describe` if the guest exports it.
     private func describe() throws(GuestProcessorError) -> [PropertySchema]? {
-        guard instance.signature(of: Self.describeExport) == WasmSignature([], [.i32]) else { return nil }
+        guard let signature = instance.signature(of: Self.describeExport) else { return nil }
+        guard signature == WasmSignature([], [.i32]) else {
+            throw GuestProcessorError(.invalidModule, module: path, function: "describe",
+                                      "`\(Self.describeExport)` has the core type \(signature), not () -> i32 (docs/guest-abi.md)")
+        }
         return try guarded("describe") { () throws(WasmError) in
             try instance.call(Self.describeExport, []) { (results) throws(GuestFault) -> [PropertySchema]? in
                 try GuestPropertyRecords.lift(pointerResult(results), memory: self.memory())

@@ -72,6 +72,7 @@ public struct MediaAppHost: Sendable {
         let instance = try module.instantiate(host: imports, grants: grants.union(["types"]), limits: limits)
         instance.state.log.minimumLevel = logLevel
         instance.state.log.origin = logOrigin
+        defer { instance.state.log.reportDrops(now: true) }
         return try Self.callRun(instance, arguments)
     }
 
