@@ -166,12 +166,9 @@ public struct LogRateLimiter {
         self.tokens = Double(burst)
     }
 
-    /// The monotonic clock, in seconds.
-    static func monotonicSeconds() -> Double {
-        let elapsed = ContinuousClock.now - LogRateLimiter.origin
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-    private static let origin = ContinuousClock.now
+    /// The OS monotonic clock (the pipeline's own real-time source), in seconds.
+    static func monotonicSeconds() -> Double { Double(monotonic.nowUs) / 1e6 }
+    private static let monotonic = SystemMonotonicTimeSource()
 
     public mutating func take() -> Verdict {
         if tokens < 1 {
