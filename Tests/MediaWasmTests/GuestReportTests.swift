@@ -263,4 +263,34 @@ struct GuestReportTests {
         #expect(error.kind == .invalidModule && error.function == "describe")
         #expect(error.message.contains("not () -> i32"), "\(error)")
     }
+
+    /// A description whose strings all point at the same 64 KiB would have
+    /// the host copy 64 MiB out of the guest for one property of 1024
+    /// choices: refused past 1 MiB of text, on every engine.
+    @Test(arguments: testedEngines)
+    func anOversizedDescriptionIsRefused(engineName: String) async throws {
+        // Return area at 48: some, list at 64, one record. Record at 64: name (0, 1),
+        // kind choice, choices at 256 with 1024 entries, each (0, 65536).
+        let describe = """
+            (func (export "wasi:media/properties@0.1.0-draft#describe") (result i32) (local $i i32)
+              (i32.store8 (i32.const 48) (i32.const 1)) (i32.store (i32.const 52) (i32.const 64)) (i32.store (i32.const 56) (i32.const 1))
+              (i32.store (i32.const 64) (i32.const 0)) (i32.store (i32.const 68) (i32.const 1))
+              (i32.store8 (i32.const 72) (i32.const 4))
+              (i32.store (i32.const 112) (i32.const 256)) (i32.store (i32.const 116) (i32.const 1024))
+              (loop $fill
+                (i32.store (i32.add (i32.const 256) (i32.mul (local.get $i) (i32.const 8))) (i32.const 0))
+                (i32.store (i32.add (i32.const 260) (i32.mul (local.get $i) (i32.const 8))) (i32.const 65536))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $fill (i32.lt_u (local.get $i) (i32.const 1024))))
+              (i32.const 48))
+            (func (export "wasi:media/video-processor@0.1.0-draft#flush")
+            """
+        let text = videoFilterWAT(process: "(i32.const 32)")
+            .replacingOccurrences(of: "(func (export \"wasi:media/video-processor@0.1.0-draft#flush\")", with: describe)
+        let error = try #require(throws: GuestProcessorError.self) {
+            _ = try GuestProcessor(path: try moduleFile(text), options: .init(engine: engineName))
+        }
+        #expect(error.function == "describe")
+        #expect(error.description.contains("describe: the description holds more than 1048576 bytes of text"), "\(error)")
+    }
 }

@@ -13,6 +13,11 @@ enum GuestPropertyRecords {
     static let recordSize: UInt32 = 80
     /// The most properties a guest may declare.
     static let maxProperties: UInt32 = 1024
+    /// The most bytes of text (names, choices, defaults, docs) a whole
+    /// description may hold: the host copies every string out of guest
+    /// memory, and 1024 properties of 1024 choices each could otherwise make
+    /// it copy the guest's memory a million times over.
+    static let maxTextBytes: UInt32 = 1 << 20
 
     static func lift(_ area: UInt32, memory: GuestMemory) throws(GuestFault) -> [PropertySchema]? {
         try TypesHost.checkReturnArea(area, size: 12, alignment: 4, memory: memory)
@@ -28,18 +33,26 @@ enum GuestPropertyRecords {
         _ = try memory.range(at: list, count: count * recordSize)
         var schemas: [PropertySchema] = []
         var names: Set<String> = []
+        var textLeft = maxTextBytes
         for index in 0..<count {
-            let schema = try property(at: list + index * recordSize, memory: memory)
+            let schema = try property(at: list + index * recordSize, memory: memory, textLeft: &textLeft)
             guard names.insert(schema.name).inserted else { throw .invalidValue("describe: property '\(schema.name)' is declared twice") }
             schemas.append(schema)
         }
         return schemas
     }
 
-    private static func property(at p: UInt32, memory: GuestMemory) throws(GuestFault) -> PropertySchema {
-        func string(_ offset: UInt32) throws(GuestFault) -> String {
-            try memory.readString(at: memory.load(UInt32.self, at: p + offset), byteCount: memory.load(UInt32.self, at: p + offset + 4))
+    private static func property(at p: UInt32, memory: GuestMemory, textLeft: inout UInt32) throws(GuestFault) -> PropertySchema {
+        /// The string whose pointer and length are at `at`, counted against `textLeft`.
+        func text(at: UInt32) throws(GuestFault) -> String {
+            let length = try memory.load(UInt32.self, at: at + 4)
+            guard length <= textLeft else {
+                throw .invalidValue("describe: the description holds more than \(maxTextBytes) bytes of text")
+            }
+            textLeft -= length
+            return try memory.readString(at: memory.load(UInt32.self, at: at), byteCount: length)
         }
+        func string(_ offset: UInt32) throws(GuestFault) -> String { try text(at: p + offset) }
         func bound(_ offset: UInt32) throws(GuestFault) -> Double? {
             switch try memory.load(UInt8.self, at: p + offset) {
             case 0: return nil
@@ -63,13 +76,12 @@ enum GuestPropertyRecords {
         _ = try memory.range(at: choicesAt, count: choiceCount * 8)
         var choices: [String] = []
         for i in 0..<choiceCount {
-            let at = choicesAt + i * 8
-            choices.append(try memory.readString(at: memory.load(UInt32.self, at: at), byteCount: memory.load(UInt32.self, at: at + 4)))
+            choices.append(try text(at: choicesAt + i * 8))
         }
         let defaultValue: String?
         switch try memory.load(UInt8.self, at: p + 56) {
         case 0: defaultValue = nil
-        case 1: defaultValue = try memory.readString(at: memory.load(UInt32.self, at: p + 60), byteCount: memory.load(UInt32.self, at: p + 64))
+        case 1: defaultValue = try string(60)
         case let other: throw .invalidValue("describe: option case \(other) does not exist (0 or 1)")
         }
         let doc = try string(68)
